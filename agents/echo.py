@@ -1,0 +1,16 @@
+"""Answers pings: the far end of ``hearth bench bus``, a real actor on the real bus."""
+
+from __future__ import annotations
+
+from bus.messages import Ping, Pong
+
+from agents.base import Agent, on
+
+
+class EchoAgent(Agent):
+    NAME = "echo"
+    PUBLISHES = (Pong,)
+
+    @on(Ping)
+    async def ping(self, msg: Ping) -> None:
+        await self.publish(self.derive(msg, Pong, seq=msg.seq, sent=msg.sent))

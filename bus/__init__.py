@@ -1,0 +1,1 @@
+"""Everything about messages: subjects, envelope, codec, models and transports."""

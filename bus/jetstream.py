@@ -1,0 +1,51 @@
+"""JetStream set-up: the event stream that records every household message, and KV buckets."""
+
+from __future__ import annotations
+
+from nats.js import JetStreamContext
+from nats.js.api import KeyValueConfig, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import BucketNotFoundError
+from nats.js.kv import KeyValue
+
+from bus import subjects
+
+EVENT_STREAM = "HEARTH_EVENTS"
+STATE_BUCKETS = ("timers", "dialogue", "household")
+
+
+def event_stream_config(max_bytes: int = 1 << 30) -> StreamConfig:
+    return StreamConfig(
+        name=EVENT_STREAM,
+        subjects=[subjects.ALL],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        max_bytes=max_bytes,
+        max_age=7 * 24 * 3600.0,
+        # Requests travel on hh.> too: without no_ack the stream would answer them with its
+        # own publish acknowledgement before the real responder could.
+        no_ack=True,
+        duplicate_window=120.0,
+    )
+
+
+async def ensure_event_stream(js: JetStreamContext) -> None:
+    config = event_stream_config()
+    try:
+        await js.stream_info(EVENT_STREAM)
+    except Exception:
+        await js.add_stream(config)
+    else:
+        await js.update_stream(config)
+
+
+async def ensure_bucket(js: JetStreamContext, bucket: str) -> KeyValue:
+    try:
+        return await js.key_value(bucket)
+    except BucketNotFoundError:
+        return await js.create_key_value(KeyValueConfig(bucket=bucket, history=1))
+
+
+async def ensure_all(js: JetStreamContext) -> None:
+    await ensure_event_stream(js)
+    for bucket in STATE_BUCKETS:
+        await ensure_bucket(js, bucket)

@@ -1,0 +1,26 @@
+"""Turn-taking decisions: was an utterance meant for the assistant?"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from bus.messages.base import Message
+
+
+class TurnDecision(Message):
+    device: str
+    speaker: str | None = None
+    text: str  # the request with any wake word removed
+    utterance_id: str
+    score: float = Field(ge=0.0, le=1.0)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class TurnAddressed(TurnDecision):
+    type: Literal["turn.addressed"] = "turn.addressed"
+
+
+class TurnIgnored(TurnDecision):
+    type: Literal["turn.ignored"] = "turn.ignored"

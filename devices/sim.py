@@ -1,0 +1,97 @@
+"""A simulated device: publishes what a real device senses and hears what it is told.
+
+It talks to the rest of Hearth only through the bus, exactly as a real device bridge would,
+so it works inside a replay and from another terminal against a running ``hearth up``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from collections.abc import Callable
+
+from bus import subjects
+from bus.clock import BusClock
+from bus.messages import DeviceLocation, DeviceSay, DeviceTranscript, DeviceVision, Message, SeenPerson
+from bus.transport import Bus, Subscription
+
+KINDS = ("speaker", "screen", "phone")
+
+
+class DeviceSimulator:
+    def __init__(
+        self,
+        bus: Bus,
+        household: str,
+        device: str,
+        kind: str = "speaker",
+        clock: BusClock | None = None,
+        on_say: Callable[[DeviceSay], None] | None = None,
+    ) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"device kind {kind!r} is not one of {', '.join(KINDS)}")
+        self.bus = bus
+        self.household = household
+        self.device = device
+        self.kind = kind
+        self.clock = clock or BusClock()
+        self.on_say = on_say
+        self.said: list[DeviceSay] = []
+        self._heard_any = asyncio.Event()
+        self._sub: Subscription | None = None
+
+    async def start(self) -> DeviceSimulator:
+        pattern = subjects.pattern(DeviceSay, household=self.household, key=self.device)
+        self._sub = await self.bus.subscribe(pattern, self._told)
+        return self
+
+    async def stop(self) -> None:
+        if self._sub is not None:
+            await self._sub.unsubscribe()
+            self._sub = None
+
+    async def _told(self, msg: Message, _reply_to: str | None) -> None:
+        if isinstance(msg, DeviceSay):
+            self.said.append(msg)
+            self._heard_any.set()
+            if self.on_say is not None:
+                self.on_say(msg)
+
+    def _envelope(self) -> dict[str, Any]:
+        return {
+            "household": self.household,
+            "source": self.device,
+            "device": self.device,
+            "ts": self.clock.now(self.household),
+        }
+
+    async def hear(
+        self, text: str, speaker: str | None = None, loudness: float = 0.6,
+        duration_s: float | None = None,
+    ) -> DeviceTranscript:
+        """Publish a transcript of something said near the device (text mode)."""
+        if duration_s is None:
+            duration_s = max(0.6, 0.4 * len(text.split()))  # ~150 words a minute
+        msg = DeviceTranscript(
+            **self._envelope(), text=text, speaker=speaker, loudness=loudness,
+            duration_s=duration_s,
+        )
+        await self.bus.publish(msg)
+        return msg
+
+    async def see(self, people: list[SeenPerson]) -> DeviceVision:
+        msg = DeviceVision(**self._envelope(), people=people)
+        await self.bus.publish(msg)
+        return msg
+
+    async def locate(self, person: str, place: str) -> DeviceLocation:
+        msg = DeviceLocation(**self._envelope(), person=person, place=place)
+        await self.bus.publish(msg)
+        return msg
+
+    async def wait_said(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self._heard_any.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True

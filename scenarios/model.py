@@ -1,0 +1,261 @@
+"""The scenario format: devices, people and a timeline of what happens and what is expected.
+
+Each timeline step is a mapping with exactly one action key: ``say``, ``look``, ``move``,
+``advance``, ``wait`` or ``expect``. ``to:`` on a ``say`` is ground truth for scoring only;
+the replay engine never puts it on the bus.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bus.messages import ALL_TYPES
+from bus.messages.base import TOKEN_RE
+from scenarios.loader import ScenarioError, line_of, load_with_lines
+
+_SPAN_RE = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h|d)\s*$")
+_SPAN_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+ASSISTANT = "assistant"
+
+
+def parse_span(value: Any) -> float:
+    """ "500ms", "2s", "5m", "1h", "2d" or a number of seconds -> seconds."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := _SPAN_RE.match(value)):
+        seconds = float(match.group("n")) * _SPAN_UNITS[match.group("unit")]
+    else:
+        raise ValueError(f"{value!r} is not a duration such as 500ms, 2s, 5m, 1h or 2d")
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return seconds
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DeviceSpec(_Strict):
+    id: str
+    kind: Literal["speaker", "screen", "phone"] = "speaker"
+    room: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _token(cls, value: str) -> str:
+        if not TOKEN_RE.match(value):
+            raise ValueError("device ids are letters, digits, '_' or '-'")
+        return value
+
+
+class PersonSpec(_Strict):
+    id: str
+    at: str | None = None  # the device nearest to them at the start
+    language: str = "en"
+
+
+class Say(_Strict):
+    line: int
+    say: str = Field(min_length=1)
+    by: str
+    to: str  # ground truth: "assistant" or a person's id (scoring only)
+    device: str | None = None
+    loudness: float = Field(default=0.6, ge=0.0, le=1.0)
+
+
+class Look(_Strict):
+    line: int
+    look: str  # who looks
+    at: str | None  # a device id, or null for looking away
+
+
+class Move(_Strict):
+    line: int
+    move: str  # who moves
+    to: str  # the device they are now next to
+
+
+class Advance(_Strict):
+    line: int
+    advance: float
+
+    _span = field_validator("advance", mode="before")(classmethod(lambda cls, v: parse_span(v)))
+
+
+class Wait(_Strict):
+    line: int
+    wait: float
+
+    _span = field_validator("wait", mode="before")(classmethod(lambda cls, v: parse_span(v)))
+
+
+class Expectation(_Strict):
+    """A checkable fact within a window after the last action step.
+
+    Exactly one of: ``say`` (a phrase spoken on a device), ``event`` (a message type, with
+    optional field values in ``where``), ``slot`` (slot values of the recognised intent),
+    ``silent: true`` (nothing spoken). ``absent: true`` turns any of them into "must not".
+    """
+
+    say: str | None = None
+    event: str | None = None
+    where: dict[str, Any] = Field(default_factory=dict)
+    slot: dict[str, Any] | None = None
+    intent: str | None = None
+    silent: bool = False
+    device: str | None = None
+    absent: bool = False
+    within: float = 3.0
+
+    _span = field_validator("within", mode="before")(classmethod(lambda cls, v: parse_span(v)))
+
+    @field_validator("event")
+    @classmethod
+    def _known_event(cls, value: str | None) -> str | None:
+        if value is not None and value not in ALL_TYPES:
+            raise ValueError(f"unknown message type {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Expectation:
+        kinds = [k for k in ("say", "event", "slot", "intent") if getattr(self, k) is not None]
+        if self.intent is not None and self.slot is not None:
+            kinds.remove("intent")  # `intent` narrows a `slot` check
+        if self.silent:
+            kinds.append("silent")
+        if len(kinds) != 1:
+            raise ValueError("an expectation needs exactly one of say, event, slot, intent, silent")
+        return self
+
+    @property
+    def kind(self) -> str:
+        for k in ("say", "event", "slot", "intent"):
+            if getattr(self, k) is not None:
+                return k
+        return "silent"
+
+    def describe(self) -> str:
+        neg = "no " if self.absent else ""
+        if self.kind == "say":
+            return f"{neg}say {self.say!r}" + (f" on {self.device}" if self.device else "")
+        if self.kind == "event":
+            where = "".join(f" {k}={v!r}" for k, v in self.where.items())
+            return f"{neg}event {self.event}{where}"
+        if self.kind == "slot":
+            return f"{neg}slots {self.slot}" + (f" of {self.intent}" if self.intent else "")
+        if self.kind == "intent":
+            return f"{neg}intent {self.intent}"
+        return "silence" + (f" on {self.device}" if self.device else "")
+
+
+class Expect(_Strict):
+    line: int
+    expect: Expectation
+
+
+Step = Say | Look | Move | Advance | Wait | Expect
+_STEP_BY_KEY: dict[str, type[Step]] = {
+    "say": Say, "look": Look, "move": Move, "advance": Advance, "wait": Wait, "expect": Expect,
+}
+
+
+class Scenario(_Strict):
+    name: str
+    description: str = ""
+    file: str = ""
+    start: datetime = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
+    devices: list[DeviceSpec] = Field(min_length=1)
+    people: list[PersonSpec] = Field(default_factory=list)
+    timeline: list[Step] = Field(min_length=1)
+
+    @field_validator("start")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    def device(self, device_id: str) -> DeviceSpec:
+        return next(d for d in self.devices if d.id == device_id)
+
+    def person(self, person_id: str) -> PersonSpec:
+        return next(p for p in self.people if p.id == person_id)
+
+
+def _validate_step(raw: Any, index: int, lines: dict[Any, int], file: str) -> Step:
+    path: tuple[str | int, ...] = ("timeline", index)
+    line = line_of(lines, path)
+    if not isinstance(raw, dict):
+        raise ScenarioError(file, line, "a timeline step must be a mapping such as {say: ...}")
+    actions = [k for k in raw if k in _STEP_BY_KEY]
+    if len(actions) != 1:
+        known = ", ".join(_STEP_BY_KEY)
+        raise ScenarioError(file, line, f"a timeline step needs exactly one of {known}")
+    model = _STEP_BY_KEY[actions[0]]
+    try:
+        return model.model_validate({**raw, "line": line})
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = (*path, *first["loc"])
+        field = ".".join(str(p) for p in first["loc"])
+        raise ScenarioError(file, line_of(lines, where), f"{field}: {first['msg']}") from None
+
+
+def _check_references(scenario: Scenario, lines: dict[Any, int], file: str) -> None:
+    devices = {d.id for d in scenario.devices}
+    people = {p.id for p in scenario.people}
+    for i, person in enumerate(scenario.people):
+        if person.at is not None and person.at not in devices:
+            raise ScenarioError(file, line_of(lines, ("people", i, "at")),
+                                f"person {person.id!r} is at unknown device {person.at!r}")
+    for step in scenario.timeline:
+        who = {Say: "by", Look: "look", Move: "move"}.get(type(step))
+        if who and getattr(step, who) not in people:
+            raise ScenarioError(file, step.line, f"unknown person {getattr(step, who)!r}")
+        named = [getattr(step, "device", None), getattr(step, "at", None)]
+        if isinstance(step, Move):
+            named.append(step.to)
+        if isinstance(step, Expect):
+            named.append(step.expect.device)
+        for device in named:
+            if device is not None and device not in devices:
+                raise ScenarioError(file, step.line, f"unknown device {device!r}")
+        if isinstance(step, Say) and step.to != ASSISTANT and step.to not in people:
+            raise ScenarioError(file, step.line,
+                                f"'to' must be 'assistant' or a person, not {step.to!r}")
+        if isinstance(step, Say) and step.device is None:
+            at = scenario.person(step.by).at
+            if at is None and len(devices) > 1:
+                raise ScenarioError(file, step.line,
+                                    f"{step.by} is at no device: give 'device:' or 'at:'")
+
+
+def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
+    data, lines = load_with_lines(text, file)
+    if not isinstance(data, dict):
+        raise ScenarioError(file, 1, "a scenario is a mapping with name, devices and timeline")
+    raw_timeline = data.get("timeline")
+    if not isinstance(raw_timeline, list):
+        raise ScenarioError(file, line_of(lines, ("timeline",)), "timeline must be a list of steps")
+    steps = [_validate_step(raw, i, lines, file) for i, raw in enumerate(raw_timeline)]
+    try:
+        scenario = Scenario.model_validate({**data, "timeline": steps, "file": file})
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ScenarioError(file, line_of(lines, tuple(first["loc"])),
+                            f"{field}: {first['msg']}") from None
+    _check_references(scenario, lines, file)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ScenarioError(str(path), None, f"cannot read: {err.strerror}") from None
+    return parse_scenario(text, str(path))

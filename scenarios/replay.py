@@ -1,0 +1,225 @@
+"""The replay engine: plays a scenario against a running Hearth and checks what it does.
+
+It drives device simulators, moves the household's virtual clock, records every message of
+the household, and checks each expectation in its time window. Ground truth (``to:``) stays
+here: it is compared with the decisions, never published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from bus.clock import BusClock
+from bus.messages import (
+    Clock,
+    DeviceSay,
+    IntentRecognized,
+    Message,
+    SeenPerson,
+    SkillCall,
+    TurnDecision,
+)
+from bus.transport import Bus
+from devices.sim import DeviceSimulator
+from scenarios.model import Advance, Expect, Expectation, Look, Move, Say, Scenario, Wait
+from scenarios.recorder import Recorder
+from scenarios.results import Decision, ExpectationResult, ScenarioResult
+
+DECISION_TIMEOUT_S = 5.0
+CLOCK_SETTLE_S = 0.2  # lets every agent take the virtual clock before the first step
+
+
+def household_for(scenario: Scenario) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", scenario.name).strip("-")[:40] or "scenario"
+    return f"{slug}-{uuid.uuid4().hex[:6]}"
+
+
+def _same(actual: object, wanted: object) -> bool:
+    if isinstance(actual, int | float) and isinstance(wanted, int | float):
+        return abs(float(actual) - float(wanted)) < 1e-6
+    return actual == wanted
+
+
+def matcher(exp: Expectation) -> Callable[[Message], bool]:
+    """What message would satisfy (or, when absent, violate) an expectation."""
+
+    def on_device(msg: DeviceSay) -> bool:
+        return exp.device is None or msg.device == exp.device
+
+    if exp.kind == "say":
+        phrase = (exp.say or "").lower()
+        return lambda m: isinstance(m, DeviceSay) and on_device(m) and phrase in m.text.lower()
+    if exp.kind == "silent":
+        return lambda m: isinstance(m, DeviceSay) and on_device(m)
+    if exp.kind == "event":
+        return lambda m: m.type == exp.event and all(
+            _same(getattr(m, k, None), v) for k, v in exp.where.items()
+        )
+
+    def intent_matches(m: Message) -> bool:
+        if not isinstance(m, IntentRecognized | SkillCall):
+            return False
+        if exp.intent is not None and m.intent != exp.intent:
+            return False
+        return all(_same(m.slots.get(k), v) for k, v in (exp.slot or {}).items())
+
+    return intent_matches
+
+
+class ScenarioRunner:
+    def __init__(self, bus: Bus, scenario: Scenario, household: str | None = None) -> None:
+        self.bus = bus
+        self.scenario = scenario
+        self.household = household or household_for(scenario)
+        self.clock = BusClock()
+        self.recorder = Recorder(bus, self.household)
+        self.sims: dict[str, DeviceSimulator] = {}
+        self.location = {p.id: p.at for p in scenario.people}
+        self.looking: dict[str, str | None] = {}
+        self.result = ScenarioResult(scenario.name, scenario.file, self.household)
+        self._anchor = (0, 0.0)  # (recorder index, monotonic time) of the last action step
+        self.step_walls: list[tuple[float, str]] = []  # (monotonic, note) for the transcript
+
+    async def run(self) -> ScenarioResult:
+        began = time.monotonic()
+        self.clock.set_virtual(self.household, self.scenario.start.timestamp())
+        await self.recorder.start()
+        for spec in self.scenario.devices:
+            self.sims[spec.id] = await DeviceSimulator(
+                self.bus, self.household, spec.id, spec.kind, self.clock
+            ).start()
+        try:
+            await self._publish_clock()
+            await asyncio.sleep(CLOCK_SETTLE_S)
+            for step in self.scenario.timeline:
+                if isinstance(step, Expect):
+                    await self._expect(step)
+                    continue
+                self._anchor = (self.recorder.mark(), time.monotonic())
+                if isinstance(step, Say):
+                    await self._say(step)
+                elif isinstance(step, Advance):
+                    await self._advance(step)
+                elif isinstance(step, Wait):
+                    await asyncio.sleep(step.wait)
+                elif isinstance(step, Look):
+                    self.looking[step.look] = step.at
+                    await self._show_people()
+                elif isinstance(step, Move):
+                    self.location[step.move] = step.to
+                    await self._show_people()
+        except Exception as exc:  # report, do not crash a multi-scenario replay
+            self.result.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            for sim in self.sims.values():
+                await sim.stop()
+            await self.recorder.stop()
+        self._reply_latencies()
+        self.result.wall_s = time.monotonic() - began
+        return self.result
+
+    async def _publish_clock(self) -> None:
+        now = self.clock.now(self.household)
+        await self.bus.publish(
+            Clock(ts=now, household=self.household, source="replay", now=now)
+        )
+
+    def _device_of(self, step: Say) -> str:
+        device = step.device or self.location.get(step.by) or self.scenario.devices[0].id
+        return device
+
+    async def _say(self, step: Say) -> None:
+        sim = self.sims[self._device_of(step)]
+        heard = await sim.hear(step.say, speaker=step.by, loudness=step.loudness)
+        decision = Decision(step.line, step.by, step.say, step.to, heard.correlation_id)
+        self.result.decisions.append(decision)
+        seen = await self.recorder.wait_for(
+            self._anchor[0],
+            lambda m: isinstance(m, TurnDecision) and m.correlation_id == heard.correlation_id,
+            DECISION_TIMEOUT_S,
+        )
+        if seen is not None and isinstance(seen.msg, TurnDecision):
+            decision.addressed = seen.msg.type == "turn.addressed"
+            decision.score = seen.msg.score
+            decision.reasons = list(seen.msg.reasons)
+
+    async def _advance(self, step: Advance) -> None:
+        self.clock.set_virtual(self.household, self.clock.now(self.household) + step.advance)
+        self.step_walls.append((time.monotonic(), f"advance {step.advance:g}s"))
+        await self._publish_clock()
+
+    async def _show_people(self) -> None:
+        """Cameras (screen devices) report who is near them and who looks at them."""
+        for spec in self.scenario.devices:
+            if spec.kind != "screen":
+                continue
+            people = [
+                SeenPerson(person=p, looking_at_device=self.looking.get(p) == spec.id)
+                for p, at in self.location.items() if at == spec.id
+            ]
+            await self.sims[spec.id].see(people)
+
+    async def _expect(self, step: Expect) -> None:
+        exp = step.expect
+        since, anchor_wall = self._anchor
+        deadline = anchor_wall + exp.within
+        match = matcher(exp)
+        negative = exp.absent or exp.kind == "silent"
+        if negative:
+            await asyncio.sleep(max(0.0, deadline - time.monotonic()))
+            hit = self.recorder.find(since, match)
+            hit = hit if hit is not None and hit.wall <= deadline else None
+            passed = hit is None
+            detail = "nothing matched" if passed else f"but got {_brief(hit.msg)}"  # type: ignore[union-attr]
+            latency = None
+        else:
+            hit = await self.recorder.wait_for(since, match, max(0.0, deadline - time.monotonic()))
+            passed = hit is not None
+            latency = (hit.wall - anchor_wall) * 1000 if hit is not None else None
+            detail = _brief(hit.msg) if hit is not None else self._nearest_miss(since, exp)
+        self.result.expectations.append(ExpectationResult(
+            step.line, exp.kind, exp.describe(), passed, latency, detail, time.monotonic()
+        ))
+
+    def _nearest_miss(self, since: int, exp: Expectation) -> str:
+        said = [s.msg.text for s in self.recorder.seen[since:] if isinstance(s.msg, DeviceSay)]
+        if exp.kind == "say":
+            return f"nothing matched; said: {said}" if said else "nothing was said"
+        return "no matching message in the window"
+
+    def _reply_latencies(self) -> None:
+        first_reply: dict[str, float] = {}
+        asked: dict[str, float] = {}
+        for seen in self.recorder.seen:
+            cid = seen.msg.correlation_id
+            if seen.msg.type == "device.transcript":
+                asked.setdefault(cid, seen.wall)
+            elif isinstance(seen.msg, DeviceSay):
+                first_reply.setdefault(cid, seen.wall)
+        for decision in self.result.decisions:
+            cid = decision.correlation_id
+            if decision.addressed and cid in first_reply and cid in asked:
+                decision.reply_latency_ms = (first_reply[cid] - asked[cid]) * 1000
+
+
+def _brief(msg: Message) -> str:
+    if isinstance(msg, DeviceSay):
+        return f"{msg.device} said {msg.text!r}"
+    if isinstance(msg, IntentRecognized | SkillCall):
+        return f"{msg.type} {msg.intent} {dict(msg.slots)}"
+    return msg.type
+
+
+async def replay(bus: Bus, scenarios: list[Scenario],
+                 on_result: Callable[[ScenarioRunner], None] | None = None) -> list[ScenarioResult]:
+    results = []
+    for scenario in scenarios:
+        runner = ScenarioRunner(bus, scenario)
+        results.append(await runner.run())
+        if on_result is not None:
+            on_result(runner)
+    return results
