@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bus.messages import Ping, Pong
 
 from agents.base import Agent, on
@@ -13,4 +15,5 @@ class EchoAgent(Agent):
 
     @on(Ping)
     async def ping(self, msg: Ping) -> None:
-        await self.publish(self.derive(msg, Pong, seq=msg.seq, sent=msg.sent))
+        received = time.perf_counter()  # system-wide monotonic: comparable across processes
+        await self.publish(self.derive(msg, Pong, seq=msg.seq, sent=msg.sent, received=received))

@@ -37,6 +37,8 @@ class Message(BaseModel):
     # Name of the field whose value becomes an extra subject token after the domain
     # (``hh.h1.device.<device>.audio``, ``hh.h1.skill.<skill>.call``); None for plain subjects.
     SUBJECT_KEY: ClassVar[str | None] = None
+    # For a request type: the message type that answers it (sent to the reply inbox).
+    REPLY: ClassVar[type[Message] | None] = None
 
     id: str = Field(default_factory=new_id)
     type: str

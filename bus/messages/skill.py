@@ -21,6 +21,8 @@ class SkillMessage(Message):
 
 
 class SkillCall(SkillMessage):
+    """A request: the skill answers the caller directly with a ``SkillResult``."""
+
     type: Literal["skill.call"] = "skill.call"
     intent: str
     slots: Slots = Field(default_factory=dict)
@@ -30,6 +32,8 @@ class SkillCall(SkillMessage):
 
 
 class SkillResult(SkillMessage):
+    """The answer to a ``SkillCall``, sent to the caller's reply inbox."""
+
     type: Literal["skill.result"] = "skill.result"
     intent: str
     ok: bool
@@ -46,3 +50,6 @@ class SkillEvent(SkillMessage):
     device: str
     say: str
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+SkillCall.REPLY = SkillResult

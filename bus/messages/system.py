@@ -45,3 +45,4 @@ class Pong(Message):
     type: Literal["system.pong"] = "system.pong"
     seq: int
     sent: float
+    received: float  # time.perf_counter() when the ping's handler ran
