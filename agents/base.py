@@ -12,17 +12,16 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
+from agents.scheduler import Scheduler
 from bus import subjects
 from bus.clock import BusClock
 from bus.messages import AgentError, Clock, Message, derive
 from bus.transport import Bus, Subscription
 
-from agents.scheduler import Scheduler
-
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Message)
-HandlerFn = Callable[[Any, Any], Awaitable[Message | None]]
+HandlerFn = Callable[[Any], Awaitable[Message | None]]
 F = TypeVar("F", bound=Callable[..., Awaitable[Message | None]])
 
 _MARK = "__hearth_on__"
@@ -146,7 +145,9 @@ class Agent:
 
     def check_declared(self, msg: Message) -> None:
         if not isinstance(msg, (*self.PUBLISHES, AgentError)):
-            raise UndeclaredPublish(f"{self.NAME} does not declare {type(msg).__name__} in PUBLISHES")
+            raise UndeclaredPublish(
+                f"{self.NAME} does not declare {type(msg).__name__} in PUBLISHES"
+            )
 
     async def publish(self, msg: Message) -> None:
         self.check_declared(msg)

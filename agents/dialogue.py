@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgpack
 from pydantic import BaseModel, ConfigDict
 
+from agents.base import Agent, on
 from bus.messages import (
     DialogueState,
     IntentRecognized,
@@ -14,8 +15,6 @@ from bus.messages import (
     SkillResult,
     Slots,
 )
-
-from agents.base import Agent, on
 
 BUCKET = "dialogue"
 ANSWER_WINDOW_S = 8.0  # how long a question stays open for a reply without wake word
@@ -89,8 +88,9 @@ class DialogueAgent(Agent):
         missing = reply.data.get("missing")
         question = None
         if reply.expects_reply and isinstance(missing, str):
+            until = self.now(msg.household) + ANSWER_WINDOW_S
             question = OpenQuestion(skill=call.skill, intent=call.intent, slots=call.slots,
-                                    missing=missing, until=self.now(msg.household) + ANSWER_WINDOW_S)
+                                    missing=missing, until=until)
         await self._remember(key, question)
         await self._say(reply, msg.device, reply.say, speaker=msg.speaker,
                         expects_reply=question is not None)

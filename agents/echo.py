@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 
-from bus.messages import Ping, Pong
-
 from agents.base import Agent, on
+from bus.messages import Ping, Pong
 
 
 class EchoAgent(Agent):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bus.messages import Attention, DeviceTranscript, DeviceVision, Utterance
-
 from agents.base import Agent, on
+from bus.messages import Attention, DeviceTranscript, DeviceVision, Utterance
 
 
 class PerceptionAgent(Agent):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
@@ -45,10 +46,8 @@ class Scheduler:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     def at(self, household: str, due: float, key: str, callback: Callback) -> None:
@@ -82,10 +81,8 @@ class Scheduler:
                 except Exception:
                     log.exception("scheduled %s failed", entry.key)
             delay = self._next_delay()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=delay)
-            except TimeoutError:
-                pass
 
     def _take_due(self) -> list[_Entry]:
         due = [e for e in self._live.values() if e.due <= self.clock.now(e.household)]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bus.messages import DeviceSay, ResponseSay, SpeechFinished, SpeechStarted
-
 from agents.base import Agent, on
+from bus.messages import DeviceSay, ResponseSay, SpeechFinished, SpeechStarted
 
 
 class SpeechAgent(Agent):

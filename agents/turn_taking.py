@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from agents.base import Agent, on
 from bus.messages import DialogueState, TurnAddressed, TurnIgnored, Utterance
 from policies import turn_rules
-
-from agents.base import Agent, on
 
 
 class TurnTakingAgent(Agent):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from agents.base import Agent, on
 from bus.messages import IntentRecognized, TurnAddressed
 from policies import keyword_router
-
-from agents.base import Agent, on
 
 
 class UnderstandingAgent(Agent):

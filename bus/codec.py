@@ -7,7 +7,7 @@ from typing import Any
 import msgpack
 from pydantic import ValidationError
 
-from bus.messages import ANY_MESSAGE, Message
+from bus.messages import ALL_TYPES, ANY_MESSAGE, Message
 
 MAX_PAYLOAD_BYTES = 1024 * 1024  # 1 MiB: an audio frame is ~1 kB, a transcript far less
 HEAD_BYTES = 64
@@ -31,8 +31,12 @@ def encode(msg: Message) -> bytes:
 
 def _first_error(err: ValidationError) -> str:
     first = err.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "message"
-    return f"invalid {where}: {first['msg']}"
+    loc = [str(p) for p in first["loc"]]
+    if not loc:
+        return f"invalid message: {first['msg']}"
+    if len(loc) == 1:  # the union's tag itself is wrong
+        return f"invalid {loc[0]}: {first['msg']}"
+    return f"invalid {loc[0]} field '{'.'.join(loc[1:])}': {first['msg']}"
 
 
 def decode(data: bytes) -> Message:
@@ -46,6 +50,8 @@ def decode(data: bytes) -> Message:
         raise DecodeError(f"payload is a msgpack {type(raw).__name__}, not a map")
     if "type" not in raw:
         raise DecodeError("payload has no 'type' field")
+    if raw["type"] not in ALL_TYPES:
+        raise DecodeError(f"unknown message type {str(raw['type'])[:64]!r}")
     try:
         msg = ANY_MESSAGE.validate_python(raw)
     except ValidationError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -93,10 +94,8 @@ class NatsBus(Bus):
 
     async def kv_delete(self, bucket: str, key: str) -> None:
         kv = await self._bucket(bucket)
-        try:
+        with contextlib.suppress(KeyNotFoundError):
             await kv.purge(key)
-        except KeyNotFoundError:
-            pass
 
     async def kv_keys(self, bucket: str) -> list[str]:
         kv = await self._bucket(bucket)

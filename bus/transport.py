@@ -78,7 +78,9 @@ class Bus(abc.ABC):
         data = await self.request_raw(subjects.subject_for(msg), encode(msg), timeout)
         return decode(data)
 
-    async def subscribe(self, pattern: str, handler: Handler, queue: str | None = None) -> Subscription:
+    async def subscribe(
+        self, pattern: str, handler: Handler, queue: str | None = None
+    ) -> Subscription:
         async def receive(subject: str, data: bytes, reply_to: str | None) -> None:
             msg = await self.accept(subject, data)
             if msg is None:

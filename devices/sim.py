@@ -7,12 +7,19 @@ so it works inside a replay and from another terminal against a running ``hearth
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 from collections.abc import Callable
+from typing import Any
 
 from bus import subjects
 from bus.clock import BusClock
-from bus.messages import DeviceLocation, DeviceSay, DeviceTranscript, DeviceVision, Message, SeenPerson
+from bus.messages import (
+    DeviceLocation,
+    DeviceSay,
+    DeviceTranscript,
+    DeviceVision,
+    Message,
+    SeenPerson,
+)
 from bus.transport import Bus, Subscription
 
 KINDS = ("speaker", "screen", "phone")

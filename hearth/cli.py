@@ -44,11 +44,12 @@ async def _up(args: argparse.Namespace) -> int:
     stack = Stack(nats_url=nats_url, ray_address=args.address,
                   replicas=_parse_replicas(args.replicas))
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stack.start()
+        # After Ray's start-up, which installs its own SIGTERM handler in the driver.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
         names = ", ".join(a.NAME for a in FLOW_AGENTS)
         print(f"Hearth is up. NATS {nats_url} (JetStream"
               f"{', store ' + args.store if server else ''}); agents: {names}")

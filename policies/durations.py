@@ -20,7 +20,9 @@ SECONDS_PER_UNIT = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600
 _NUMBER_WORD_RE = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
 _NUMBER_RE = rf"(?:\d+(?:\.\d+)?|(?:{_NUMBER_WORD_RE})(?:[ -](?:{_NUMBER_WORD_RE}))?)"
 _UNIT_RE = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)"
-_PART_RE = re.compile(rf"\b(?P<num>{_NUMBER_RE})\s+(?P<unit>{_UNIT_RE})\b(?P<half>\s+and\s+a\s+half)?")
+_PART_RE = re.compile(
+    rf"\b(?P<num>{_NUMBER_RE})\s+(?P<unit>{_UNIT_RE})\b(?P<half>\s+and\s+a\s+half)?"
+)
 _HALF_AN_HOUR_RE = re.compile(r"\bhalf\s+an?\s+hour\b")
 
 

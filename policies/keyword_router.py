@@ -12,7 +12,6 @@ from bus.messages import Slots
 from policies.durations import parse_duration
 
 
-
 @dataclass(frozen=True)
 class Route:
     skill: str | None

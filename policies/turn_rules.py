@@ -30,7 +30,9 @@ def strip_wake_word(text: str, wake_words: tuple[str, ...] = WAKE_WORDS) -> tupl
     return False, lowered
 
 
-def decide(text: str, follow_up_open: bool, wake_words: tuple[str, ...] = WAKE_WORDS) -> TurnVerdict:
+def decide(
+    text: str, follow_up_open: bool, wake_words: tuple[str, ...] = WAKE_WORDS
+) -> TurnVerdict:
     woke, rest = strip_wake_word(text, wake_words)
     if woke:
         return TurnVerdict(True, 1.0, rest, ["wake word"])

@@ -8,7 +8,7 @@ the replay engine never puts it on the bus.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -168,7 +168,7 @@ class Scenario(_Strict):
     name: str
     description: str = ""
     file: str = ""
-    start: datetime = datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc)
+    start: datetime = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
     devices: list[DeviceSpec] = Field(min_length=1)
     people: list[PersonSpec] = Field(default_factory=list)
     timeline: list[Step] = Field(min_length=1)
@@ -176,7 +176,7 @@ class Scenario(_Strict):
     @field_validator("start")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
     def device(self, device_id: str) -> DeviceSpec:
         return next(d for d in self.devices if d.id == device_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bus.messages import (
     AgentError,
@@ -17,7 +17,7 @@ from scenarios.replay import ScenarioRunner
 
 
 def _hms(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%H:%M:%S")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%H:%M:%S")
 
 
 def render(runner: ScenarioRunner) -> list[str]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from agents.base import Agent, on
 from bus import subjects
 from bus.messages import Message, SkillCall, SkillEvent, SkillResult
-
-from agents.base import Agent, on
 
 
 class SkillAgent(Agent):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import msgpack
 from pydantic import BaseModel, ConfigDict
 
+from agents.skills.base import SkillAgent
 from bus.messages import SkillCall, SkillEvent, SkillResult, new_id
 from policies.durations import speak_duration
-
-from agents.skills.base import SkillAgent
 
 BUCKET = "timers"
 MAX_TIMER_S = 24 * 3600.0
@@ -113,7 +112,8 @@ class TimerSkill(SkillAgent):
     def _list(self, msg: SkillCall) -> SkillResult:
         timers = self._of(msg.household)
         if not timers:
-            return self.result(msg, ok=True, say="There are no timers running.", data={"timers": []})
+            return self.result(msg, ok=True, say="There are no timers running.",
+                               data={"timers": []})
         now = self.now(msg.household)
         parts = [f"{speak_duration(max(0.0, t.due - now))} left on the {t.spoken} timer"
                  for t in timers]

@@ -7,7 +7,13 @@ from typing import Annotated, Union, get_args
 from pydantic import Field, TypeAdapter
 
 from bus.messages.base import Message, derive, new_id
-from bus.messages.device import DeviceLocation, DeviceSay, DeviceTranscript, DeviceVision, SeenPerson
+from bus.messages.device import (
+    DeviceLocation,
+    DeviceSay,
+    DeviceTranscript,
+    DeviceVision,
+    SeenPerson,
+)
 from bus.messages.dialogue import DialogueState, ResponseSay
 from bus.messages.intent import IntentRecognized, Slots, SlotValue
 from bus.messages.perception import Attention, Utterance

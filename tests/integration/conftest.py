@@ -1,0 +1,30 @@
+"""Real parts: one nats-server (JetStream on) and one local Ray with every agent, per session."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from bus.nats_bus import NatsBus
+from bus.server import NatsServer
+from hearth.stack import Stack
+
+
+@pytest.fixture(scope="session")
+def nats_server() -> Iterator[NatsServer]:
+    with NatsServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+async def stack(nats_server: NatsServer) -> AsyncIterator[Stack]:
+    async with Stack(nats_url=nats_server.url) as running:
+        yield running
+
+
+@pytest.fixture
+async def bus(nats_server: NatsServer) -> AsyncIterator[NatsBus]:
+    client = await NatsBus.connect(nats_server.url, name="test")
+    yield client
+    await client.close()
