@@ -49,6 +49,8 @@ def on(msg_type: type[Message], *, broadcast: bool = False) -> Callable[[F], F]:
 class Agent:
     NAME: ClassVar[str] = "agent"
     PUBLISHES: ClassVar[tuple[type[Message], ...]] = ()
+    # True for agents that hold scheduled work in memory (timers): one replica only.
+    SINGLETON: ClassVar[bool] = False
     # Built per class from the @on marks across the class hierarchy: type -> (method, broadcast)
     HANDLERS: ClassVar[dict[type[Message], tuple[str, bool]]] = {}
 

@@ -37,28 +37,23 @@ class DialogueAgent(Agent):
     NAME = "dialogue"
     PUBLISHES = (SkillCall, ResponseSay, DialogueState)
 
-    async def on_start(self) -> None:
-        self.questions: dict[str, OpenQuestion] = {}
-        for key in await self.bus.kv_keys(BUCKET):
-            data = await self.bus.kv_get(BUCKET, key)
-            if data is not None:
-                self.questions[key] = OpenQuestion.model_validate(msgpack.unpackb(data))
-
     @staticmethod
     def _key(household: str, device: str) -> str:
         return f"{household}.{device}"
 
+    # Open questions live in KV, not in this replica: any replica may get the answer.
+    async def _question(self, key: str) -> OpenQuestion | None:
+        data = await self.bus.kv_get(BUCKET, key)
+        return None if data is None else OpenQuestion.model_validate(msgpack.unpackb(data))
+
     async def _remember(self, key: str, question: OpenQuestion | None) -> None:
         if question is None:
-            if self.questions.pop(key, None) is not None:
-                await self.bus.kv_delete(BUCKET, key)
-            return
-        self.questions[key] = question
-        await self.bus.kv_put(BUCKET, key, msgpack.packb(question.model_dump()))
+            await self.bus.kv_delete(BUCKET, key)
+        else:
+            await self.bus.kv_put(BUCKET, key, msgpack.packb(question.model_dump()))
 
-    def _call_for(self, msg: IntentRecognized) -> SkillCall | None:
+    def _call_for(self, msg: IntentRecognized, question: OpenQuestion | None) -> SkillCall | None:
         """The skill call this intent asks for: a new request, or the answer to a question."""
-        question = self.questions.get(self._key(msg.household, msg.device))
         open_question = question is not None and question.until >= self.now(msg.household)
         if question is not None and open_question and question.missing in msg.slots:
             skill, intent, slots = question.skill, question.intent, {**question.slots, **msg.slots}
@@ -72,9 +67,11 @@ class DialogueAgent(Agent):
     @on(IntentRecognized)
     async def intent(self, msg: IntentRecognized) -> None:
         key = self._key(msg.household, msg.device)
-        call = self._call_for(msg)
+        question = await self._question(key)
+        call = self._call_for(msg, question)
         if call is None:
-            await self._remember(key, None)
+            if question is not None:
+                await self._remember(key, None)
             await self._say(msg, msg.device, NOT_UNDERSTOOD, speaker=msg.speaker)
             return
         try:

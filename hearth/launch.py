@@ -150,7 +150,10 @@ async def launch(
     )(AgentHost)
     launched = Launched()
     for cls in kinds:
-        for replica in range(max(1, (replicas or {}).get(cls.NAME, 1))):
+        count = max(1, (replicas or {}).get(cls.NAME, 1))
+        if count > 1 and cls.SINGLETON:
+            raise ValueError(f"{cls.NAME} runs as a single replica (it holds scheduled work)")
+        for replica in range(count):
             name = f"{run}-{cls.NAME}-{replica}"
             handle = remote_host.options(name=name, namespace=NAMESPACE).remote(
                 _class_path(cls), nats_url, replica, dict(config or {})

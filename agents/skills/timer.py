@@ -36,6 +36,7 @@ class Timer(BaseModel):
 class TimerSkill(SkillAgent):
     NAME = "skill_timer"
     SKILL = "timer"
+    SINGLETON = True  # armed timers live in this actor's scheduler (reloaded from KV)
 
     async def on_start(self) -> None:
         self.timers: dict[str, Timer] = {}

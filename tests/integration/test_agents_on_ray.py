@@ -98,3 +98,33 @@ async def test_timer_survives_a_killed_skill_actor(stack: Stack, bus: NatsBus) -
     assert sim.said[1].text == "Your 2 minute timer is done."
     assert not [m for m in seen if isinstance(m, AgentError)]
     await sim.stop()
+
+
+async def test_replicas_share_work_through_a_queue_group(stack: Stack, bus: NatsBus) -> None:
+    from agents.understanding import UnderstandingAgent
+    from bus.messages import IntentRecognized, TurnAddressed
+    from hearth.launch import launch
+
+    extra = await launch(stack.url, (UnderstandingAgent,), {"understanding": 2}, run="rep")
+    try:
+        seen = await watch(bus, "r3")
+        for i in range(30):
+            await bus.publish(TurnAddressed(
+                ts=time.time(), household="r3", source="test", device="kitchen",
+                text=f"set a timer for {i + 1} minutes", utterance_id=f"u{i}", score=1.0))
+        await until(lambda: len([m for m in seen if isinstance(m, IntentRecognized)]) >= 30)
+        await asyncio.sleep(0.3)
+        intents = [m for m in seen if isinstance(m, IntentRecognized)]
+        assert len(intents) == 30, "each turn must be understood exactly once"
+        handled = [s["handled"] for s in await extra.stats()]
+        assert len(handled) == 2 and all(h > 0 for h in handled), handled
+    finally:
+        await extra.stop()
+
+
+async def test_a_singleton_agent_refuses_replicas(stack: Stack) -> None:
+    from agents.skills.timer import TimerSkill
+    from hearth.launch import launch
+
+    with pytest.raises(ValueError, match="single replica"):
+        await launch(stack.url, (TimerSkill,), {"skill_timer": 2}, run="single")

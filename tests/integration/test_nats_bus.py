@@ -130,9 +130,13 @@ async def test_garbage_is_rejected_and_the_next_message_handled(bus: NatsBus) ->
     good = DeviceTranscript(ts=time.time(), household="n6", source="kitchen", device="kitchen",
                             text="still here")
     await bus.publish(good)
-    await eventually(lambda: len(rejected) == 2 and got)
+    # Agents of a running stack may reject the same payloads: look at this client's only.
+    def mine_() -> list[Rejected]:
+        return [r for r in rejected if isinstance(r, Rejected) and r.receiver == "test"]
+
+    await eventually(lambda: len(mine_()) == 2 and got)
+    mine = mine_()
     assert got == [good]
-    reasons = [r.reason for r in rejected]  # type: ignore[attr-defined]
-    assert reasons[0].startswith("not msgpack")
-    assert "arrived on" in reasons[1]
-    assert rejected[0].head == b"\xc1\x00garbage"  # type: ignore[attr-defined]
+    assert mine[0].reason.startswith("not msgpack")
+    assert "arrived on" in mine[1].reason
+    assert mine[0].head == b"\xc1\x00garbage"
