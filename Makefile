@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/hearth replay scenarios/library/kitchen_timer.yaml
+	$(VENV)/bin/hearth replay scenarios/library/morning_kitchen.yaml
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -54,8 +54,15 @@ class DialogueAgent(Agent):
 
     def _call_for(self, msg: IntentRecognized, question: OpenQuestion | None) -> SkillCall | None:
         """The skill call this intent asks for: a new request, or the answer to a question."""
-        open_question = question is not None and question.until >= self.now(msg.household)
-        if question is not None and open_question and question.missing in msg.slots:
+        # An utterance answers the open question only when it brings the missing slot and is
+        # not a request of its own ("cancel the three minute timer" also has a duration).
+        answers = (
+            question is not None
+            and question.until >= self.now(msg.household)
+            and question.missing in msg.slots
+            and msg.intent in (None, question.intent)
+        )
+        if question is not None and answers:
             skill, intent, slots = question.skill, question.intent, {**question.slots, **msg.slots}
         elif msg.skill is not None and msg.intent is not None:
             skill, intent, slots = msg.skill, msg.intent, dict(msg.slots)

@@ -101,7 +101,12 @@ class TimerSkill(SkillAgent):
         if not timers:
             return self.result(msg, ok=False, say="There are no timers running.")
         duration = msg.slots.get("duration_s")
-        chosen = [t for t in timers if t.duration_s == duration] or timers
+        chosen = timers
+        if isinstance(duration, int | float):  # "cancel the 3 minute timer": only that one
+            chosen = [t for t in timers if t.duration_s == duration]
+            if not chosen:
+                spoken = speak_duration(float(duration), adjective=True)
+                return self.result(msg, ok=False, say=f"There is no {spoken} timer running.")
         for timer in chosen:
             self.scheduler.cancel(timer.key)
             self.timers.pop(timer.key, None)
