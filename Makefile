@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/hearth replay scenarios/library/morning_kitchen.yaml
+	$(VENV)/bin/hearth replay scenarios/library/morning_kitchen.yaml --report out/demo-report.html
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 
 from agents.scheduler import Scheduler
 from bus import subjects
-from bus.clock import BusClock
+from bus.clock import BusClock, restore_virtual_time
 from bus.messages import AgentError, Clock, Message, derive
 from bus.transport import Bus, Subscription
 
@@ -91,6 +91,7 @@ class Agent:
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
+        await restore_virtual_time(self.bus, self.clock)
         await self.on_start()
         for msg_type, (name, broadcast) in self.HANDLERS.items():
             handler: HandlerFn = getattr(self, name)
@@ -129,8 +130,10 @@ class Agent:
 
     @on(Clock, broadcast=True)
     async def _on_clock(self, msg: Clock) -> None:
-        if self.clock.set_virtual(msg.household, msg.now):
-            self.scheduler.wake()
+        # Wake even when the clock did not move here: agents sharing one clock in a process
+        # see the jump only once, but every scheduler must look again.
+        self.clock.set_virtual(msg.household, msg.now)
+        self.scheduler.wake()
 
     # -- publishing -----------------------------------------------------------------------
     @property

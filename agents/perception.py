@@ -1,14 +1,14 @@
-"""Text-mode perception: device transcripts become utterances, vision cues become attention."""
+"""Text-mode perception: device transcripts become utterances (vision lives in agents/vision.py)."""
 
 from __future__ import annotations
 
 from agents.base import Agent, on
-from bus.messages import Attention, DeviceTranscript, DeviceVision, Utterance
+from bus.messages import DeviceTranscript, Utterance
 
 
 class PerceptionAgent(Agent):
     NAME = "perception"
-    PUBLISHES = (Utterance, Attention)
+    PUBLISHES = (Utterance,)
 
     @on(DeviceTranscript)
     async def heard(self, msg: DeviceTranscript) -> None:
@@ -26,17 +26,8 @@ class PerceptionAgent(Agent):
                 loudness=msg.loudness,
                 start_ts=max(0.0, msg.ts - msg.duration_s),
                 end_ts=msg.ts,
-            )
-        )
-
-    @on(DeviceVision)
-    async def seen(self, msg: DeviceVision) -> None:
-        await self.publish(
-            self.derive(
-                msg,
-                Attention,
-                device=msg.device,
-                present=sorted(p.person for p in msg.people),
-                looking=sorted(p.person for p in msg.people if p.looking_at_device),
+                room=msg.room,
+                direction_deg=msg.direction_deg,
+                directed_style=msg.directed_style,
             )
         )

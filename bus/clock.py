@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import msgpack
+
+from bus.messages import Clock
+
+if TYPE_CHECKING:
+    from bus.transport import Bus
 
 
 class BusClock:
@@ -40,3 +48,30 @@ class BusClock:
 
     def households(self) -> list[str]:
         return list(self._virtual)
+
+
+CLOCK_BUCKET = "household"
+
+
+def _clock_key(household: str) -> str:
+    return f"{household}.clock"
+
+
+async def announce_virtual_time(bus: Bus, household: str, now: float, source: str) -> None:
+    """Move a household to virtual time ``now``: tell every agent, and record it in KV so an
+    agent that (re)starts later picks the household's virtual time up instead of wall time."""
+    anchor = msgpack.packb({"virtual": now, "wall": time.time()})
+    await bus.kv_put(CLOCK_BUCKET, _clock_key(household), anchor)
+    await bus.publish(Clock(ts=now, household=household, source=source, now=now))
+
+
+async def restore_virtual_time(bus: Bus, clock: BusClock) -> None:
+    """Load every household's recorded virtual time into ``clock`` (on agent start)."""
+    for key in await bus.kv_keys(CLOCK_BUCKET):
+        household, _, kind = key.rpartition(".")
+        data = await bus.kv_get(CLOCK_BUCKET, key)
+        if kind != "clock" or data is None:
+            continue
+        anchor = msgpack.unpackb(data)
+        # Virtual time flows at wall speed between jumps; wall time is shared across hosts.
+        clock.set_virtual(household, anchor["virtual"] + max(0.0, time.time() - anchor["wall"]))

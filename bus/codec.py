@@ -50,7 +50,7 @@ def decode(data: bytes) -> Message:
         raise DecodeError(f"payload is a msgpack {type(raw).__name__}, not a map")
     if "type" not in raw:
         raise DecodeError("payload has no 'type' field")
-    if raw["type"] not in ALL_TYPES:
+    if not isinstance(raw["type"], str) or raw["type"] not in ALL_TYPES:
         raise DecodeError(f"unknown message type {str(raw['type'])[:64]!r}")
     try:
         msg = ANY_MESSAGE.validate_python(raw)

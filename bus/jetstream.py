@@ -8,15 +8,28 @@ from nats.js.errors import BucketNotFoundError
 from nats.js.kv import KeyValue
 
 from bus import subjects
+from bus.messages import ALL_TYPES
 
 EVENT_STREAM = "HEARTH_EVENTS"
-STATE_BUCKETS = ("timers", "dialogue", "household")
+STATE_BUCKETS = ("timers", "dialogue", "household",
+                 "skills", "schedules")  # declared skills: state, announcements due
+
+
+# Raw sound is never written to disk: microphone and loudspeaker frames pass on the bus only.
+UNRECORDED_TYPES = ("device.audio", "device.speaker")
+
+
+def recorded_subjects() -> list[str]:
+    """The subject of every message type except raw audio frames (streams cannot exclude)."""
+    return sorted({
+        subjects.pattern(cls) for name, cls in ALL_TYPES.items() if name not in UNRECORDED_TYPES
+    })
 
 
 def event_stream_config(max_bytes: int = 1 << 30) -> StreamConfig:
     return StreamConfig(
         name=EVENT_STREAM,
-        subjects=[subjects.ALL],
+        subjects=recorded_subjects(),
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
         max_bytes=max_bytes,

@@ -50,8 +50,9 @@ class _MemorySubscription(Subscription):
                 self.hub.pending -= 1
 
     async def unsubscribe(self) -> None:
-        if self in self.hub.subscriptions:
-            self.hub.subscriptions.remove(self)
+        if self not in self.hub.subscriptions:
+            return  # already gone: its queued messages were discounted then
+        self.hub.subscriptions.remove(self)
         self.hub.pending -= self.inbox.qsize()
         self.task.cancel()
 

@@ -14,6 +14,7 @@ from bus import subjects
 from bus.clock import BusClock
 from bus.messages import (
     DeviceLocation,
+    DeviceOnline,
     DeviceSay,
     DeviceTranscript,
     DeviceVision,
@@ -25,7 +26,14 @@ from bus.transport import Bus, Subscription
 KINDS = ("speaker", "screen", "phone")
 
 
+def speaking_time(text: str) -> float:
+    """How long saying ``text`` takes, at about 150 words a minute."""
+    return max(0.6, 0.4 * len(text.split()))
+
+
 class DeviceSimulator:
+    AUDIO = False  # streams microphone audio and plays the assistant's voice (audio_sim.py)
+
     def __init__(
         self,
         bus: Bus,
@@ -34,6 +42,8 @@ class DeviceSimulator:
         kind: str = "speaker",
         clock: BusClock | None = None,
         on_say: Callable[[DeviceSay], None] | None = None,
+        room: str | None = None,
+        camera: bool | None = None,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"device kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -43,6 +53,8 @@ class DeviceSimulator:
         self.kind = kind
         self.clock = clock or BusClock()
         self.on_say = on_say
+        self.room = room
+        self.camera = kind == "screen" if camera is None else camera
         self.said: list[DeviceSay] = []
         self._heard_any = asyncio.Event()
         self._sub: Subscription | None = None
@@ -50,6 +62,10 @@ class DeviceSimulator:
     async def start(self) -> DeviceSimulator:
         pattern = subjects.pattern(DeviceSay, household=self.household, key=self.device)
         self._sub = await self.bus.subscribe(pattern, self._told)
+        # Announce the device, as a real one does on connect: turn-taking learns from it that
+        # a home has several devices that may hear one utterance.
+        await self.bus.publish(DeviceOnline(**self._envelope(), kind=self.kind, room=self.room,
+                                            camera=self.camera, audio=self.AUDIO))
         return self
 
     async def stop(self) -> None:
@@ -74,20 +90,22 @@ class DeviceSimulator:
 
     async def hear(
         self, text: str, speaker: str | None = None, loudness: float = 0.6,
-        duration_s: float | None = None,
+        duration_s: float | None = None, direction_deg: float | None = None,
+        directed_style: float | None = None,
     ) -> DeviceTranscript:
         """Publish a transcript of something said near the device (text mode)."""
         if duration_s is None:
-            duration_s = max(0.6, 0.4 * len(text.split()))  # ~150 words a minute
+            duration_s = speaking_time(text)
         msg = DeviceTranscript(
             **self._envelope(), text=text, speaker=speaker, loudness=loudness,
-            duration_s=duration_s,
+            duration_s=duration_s, room=self.room, direction_deg=direction_deg,
+            directed_style=directed_style,
         )
         await self.bus.publish(msg)
         return msg
 
     async def see(self, people: list[SeenPerson]) -> DeviceVision:
-        msg = DeviceVision(**self._envelope(), people=people)
+        msg = DeviceVision(**self._envelope(), people=people, room=self.room)
         await self.bus.publish(msg)
         return msg
 

@@ -10,6 +10,7 @@ from typing import Any
 from agents.echo import EchoAgent
 from bus import subjects
 from bus.messages import Message, Ping, Pong
+from hearth.progress import NO_PROGRESS, Reporter
 from hearth.stack import Stack
 
 BENCH_HOUSEHOLD = "bench"
@@ -22,9 +23,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def bench_bus(n_latency: int = 2000, n_throughput: int = 20000,
-                    nats_url: str | None = None) -> dict[str, Any]:
+                    nats_url: str | None = None,
+                    progress: Reporter = NO_PROGRESS) -> dict[str, Any]:
     """One-way hop latency (driver → agent actor) and round-trip throughput through an agent."""
+    starting = progress.stage("starting NATS, Ray and the echo agent")
     async with Stack(nats_url=nats_url, kinds=(EchoAgent,)) as stack:
+        starting.finish()
         bus = stack.bus
         assert bus is not None
         pongs: asyncio.Queue[Pong] = asyncio.Queue()
@@ -42,6 +46,7 @@ async def bench_bus(n_latency: int = 2000, n_throughput: int = 20000,
 
         hops: list[float] = []
         rtts: list[float] = []
+        pings = progress.stage("latency pings", total=200 + n_latency)
         for seq in range(200 + n_latency):  # the first 200 warm up connections and caches
             await bus.publish(ping(seq))
             pong = await asyncio.wait_for(pongs.get(), 5.0)
@@ -49,12 +54,15 @@ async def bench_bus(n_latency: int = 2000, n_throughput: int = 20000,
             if seq >= 200:
                 hops.append((pong.received - pong.sent) * 1000)
                 rtts.append((back - pong.sent) * 1000)
+            pings.advance()
 
         began = time.perf_counter()
         for seq in range(n_throughput):
             await bus.publish(ping(seq))
+        through = progress.stage("throughput", total=n_throughput)
         for _ in range(n_throughput):
             await asyncio.wait_for(pongs.get(), 30.0)
+            through.advance()
         elapsed = time.perf_counter() - began
 
     return {

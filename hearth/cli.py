@@ -31,7 +31,6 @@ def _parse_replicas(items: list[str]) -> dict[str, int]:
 
 
 async def _up(args: argparse.Namespace) -> int:
-    from agents.registry import FLOW_AGENTS
     from bus.server import NatsServer
     from hearth.stack import Stack
 
@@ -42,7 +41,8 @@ async def _up(args: argparse.Namespace) -> int:
         server = NatsServer(port=args.port, store_dir=args.store).start()
         nats_url = server.url
     stack = Stack(nats_url=nats_url, ray_address=args.address,
-                  replicas=_parse_replicas(args.replicas))
+                  replicas=_parse_replicas(args.replicas), audio=args.audio,
+                  **_skill_options(args))
     stop = asyncio.Event()
     try:
         await stack.start()
@@ -50,7 +50,7 @@ async def _up(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        names = ", ".join(a.NAME for a in FLOW_AGENTS)
+        names = ", ".join(a.NAME for a in stack.kinds)
         print(f"Hearth is up. NATS {nats_url} (JetStream"
               f"{', store ' + args.store if server else ''}); agents: {names}")
         print(f"Attach a device:  hearth device sim --nats {nats_url} --household h1 "
@@ -63,6 +63,17 @@ async def _up(args: argparse.Namespace) -> int:
         if server is not None:
             server.stop()
     return 0
+
+
+def _skill_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`--skills DIR`: user skill folders; each of their skills runs as its own agent."""
+    if not getattr(args, "skills", None):
+        return {}
+    from agents.registry import FLOW_AGENTS
+    from agents.skills.hosted import skill_agents
+
+    extra = [k for k in skill_agents(args.skills) if k not in FLOW_AGENTS]
+    return {"kinds": (*FLOW_AGENTS, *extra), "config": {"skill_dirs": list(args.skills)}}
 
 
 # -- hearth replay --------------------------------------------------------------------------
@@ -78,6 +89,7 @@ def _scenario_paths(paths: list[str]) -> list[Path]:
 
 
 async def _replay(args: argparse.Namespace) -> int:
+    from hearth.reporting import ReplayExtras
     from hearth.stack import Stack
     from scenarios.loader import ScenarioError
     from scenarios.model import load_scenario
@@ -94,14 +106,20 @@ async def _replay(args: argparse.Namespace) -> int:
         print("hearth replay: no scenario files found", file=sys.stderr)
         return 2
     out = sys.stderr if args.json else sys.stdout
+    extras = ReplayExtras(len(scenarios), args.report)  # progress bars and the HTML report
 
     def show(runner: ScenarioRunner) -> None:
-        print("\n".join(render(runner)), file=out, flush=True)
+        extras.shown(runner, "\n".join(render(runner)), out)
 
-    async with Stack(nats_url=args.nats, ray_address=args.address,
-                     with_agents=args.nats is None) as stack:
-        assert stack.bus is not None
-        results = await replay(stack.bus, scenarios, on_result=show)
+    with extras:
+        async with Stack(nats_url=args.nats, ray_address=args.address,
+                         with_agents=args.nats is None,
+                         audio=args.audio or any(s.mode == "audio" for s in scenarios)) as stack:
+            assert stack.bus is not None
+            await extras.attach(stack.bus)
+            results = await replay(stack.bus, scenarios, on_result=show,
+                                   audio=True if args.audio else None)
+            await extras.detach()
     report = summary(results)
     if args.json:
         _print_json(report)
@@ -109,6 +127,9 @@ async def _replay(args: argparse.Namespace) -> int:
         totals = report["totals"]
         print(f"\n{totals['scenarios_passed']}/{totals['scenarios']} scenarios passed, "
               f"{totals['expectations_passed']}/{totals['expectations']} expectations")
+    written = extras.write(results)
+    if written is not None:
+        print(f"Report: {written}", file=out, flush=True)
     return 0 if report["passed"] else 1
 
 
@@ -122,13 +143,20 @@ async def _device_sim(args: argparse.Namespace) -> int:
         print(f"{msg.device} ◀ Hearth: {msg.text}", flush=True)
 
     bus = await NatsBus.connect(args.nats, name=f"device-{args.device}")
-    sim = await DeviceSimulator(bus, args.household, args.device, args.kind, on_say=told).start()
+    sim_cls = DeviceSimulator
+    if args.audio:  # speak the lines as audio and play the assistant's voice (devices/audio_sim)
+        from devices.audio_sim import AudioDeviceSimulator as sim_cls
+    sim = await sim_cls(bus, args.household, args.device, args.kind, on_say=told).start()
     try:
         if args.say:
             for text in args.say:
                 await sim.hear(text, speaker=args.speaker)
                 print(f"{args.speaker or '?'} ▶ {args.device}: {text}", flush=True)
                 await asyncio.sleep(args.gap)
+            if args.audio:
+                from hearth.bench_audio import finish_audio_lines
+
+                await finish_audio_lines(sim)
             await asyncio.sleep(args.wait)
             return 0
         print(f"Device {args.device} ({args.kind}) in household {args.household}. Type what "
@@ -157,17 +185,20 @@ async def _device_sim(args: argparse.Namespace) -> int:
 
 # -- hearth graph / bench -------------------------------------------------------------------
 def _graph(args: argparse.Namespace) -> int:
-    from agents.registry import FLOW_AGENTS
+    from agents.registry import AUDIO_AGENTS, FLOW_AGENTS
     from hearth.graph import render_dot, render_text
 
-    print(render_dot(FLOW_AGENTS) if args.dot else render_text(FLOW_AGENTS))
+    kinds = FLOW_AGENTS + AUDIO_AGENTS  # the whole flow, hearing included
+    print(render_dot(kinds) if args.dot else render_text(kinds))
     return 0
 
 
 async def _bench_bus(args: argparse.Namespace) -> int:
     from hearth.bench import bench_bus
+    from hearth.progress import Reporter
 
-    result = await bench_bus(args.n, args.throughput_n, args.nats)
+    with Reporter() as progress:
+        result = await bench_bus(args.n, args.throughput_n, args.nats, progress=progress)
     if args.json:
         _print_json(result)
     else:
@@ -175,6 +206,67 @@ async def _bench_bus(args: argparse.Namespace) -> int:
               f"round trip p50 {result['rtt_ms_p50']:.3f} ms; "
               f"{result['msgs_per_s']:.0f} msgs/s through an agent actor")
     return 0
+
+
+async def _bench_audio(args: argparse.Namespace) -> int:
+    from hearth.bench_audio import bench_asr, bench_speech, summary_line
+
+    run = bench_asr if args.bench == "asr" else bench_speech
+    result = await run(n=args.n, model=args.model, min_window_s=args.min_window,
+                       nats_url=args.nats)
+    print(json.dumps(result, indent=2) if args.json else summary_line(result))
+    return 0
+
+
+# -- hearth bench turns / learn turns (implementation: hearth/bench_turns.py, learn_turns.py) --
+async def _bench_turns(args: argparse.Namespace) -> int:
+    from hearth.bench_turns import HELD_OUT, TABLE_VARIANTS, bench_turns, scenario_files, table
+
+    paths = [str(p) for p in scenario_files(args.paths)
+             if not args.held_out or p.stem in HELD_OUT]
+    chosen = frozenset([args.ablate] if args.ablate else [])
+    variants = [chosen] if args.ablate or args.json else list(TABLE_VARIANTS)
+    results = await bench_turns(paths, variants, policy=args.policy, nats_url=args.nats,
+                                generated=args.generate, seed=args.seed)
+    if args.json:
+        _print_json(next(iter(results.values())))
+    else:
+        print(table(results))
+    return 0
+
+
+def _bench_nlu(args: argparse.Namespace) -> int:  # implementation: hearth/bench_nlu.py
+    from hearth.bench_nlu import DATA, bench_default, bench_files
+
+    if args.format is None:
+        result = bench_default(Path(args.data) if args.data else DATA, args.seed)
+    elif not (args.train and args.test):
+        raise SystemExit("hearth bench nlu: --format needs --train FILE and --test FILE")
+    else:
+        result = bench_files(args.format, args.train, args.test, args.shots, args.seed,
+                             [k for k in args.test_keys.split(",") if k])
+    print(json.dumps(result, indent=2 if not args.json else None, default=str))
+    return 0
+
+
+async def _learn_turns(args: argparse.Namespace) -> int:
+    from hearth.learn_turns import DEFAULT_OUT, learn_turns
+
+    argv = [*args.paths, "--generate", str(args.generate), "--seed", str(args.seed),
+            *(["--l2", str(args.l2)] if args.l2 != 1.0 else [])]
+    result = await learn_turns(args.paths, Path(args.out) if args.out else DEFAULT_OUT,
+                               l2=args.l2, include_held_out=args.include_held_out,
+                               nats_url=args.nats, argv=argv, generated=args.generate,
+                               seed=args.seed)
+    _print_json(result)
+    return 0
+
+
+# -- hearth watch ---------------------------------------------------------------------------
+async def _watch(args: argparse.Namespace) -> int:
+    from hearth.watch import watch
+
+    return await watch(args.nats, args.household, as_json=args.json)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,6 +282,10 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--store", default=".hearth/jetstream", help="JetStream store directory")
     up.add_argument("--replicas", nargs="*", default=[], metavar="KIND=N",
                     help="run N replicas of an agent kind (they share work by queue group)")
+    up.add_argument("--skills", action="append", metavar="DIR",
+                    help="a folder of skills (or one skill folder) to load (repeatable)")
+    up.add_argument("--audio", action="store_true",
+                    help="also run the audio agents (VAD + Whisper) for devices that stream audio")
     up.set_defaults(run=_up)
 
     rp = sub.add_parser("replay", help="replay scenario files and check their expectations")
@@ -197,6 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     rp.add_argument("--nats", help="replay against a running `hearth up` at this URL")
     rp.add_argument("--address", help="Ray cluster to start the agents on")
+    rp.add_argument("--report", metavar="OUT.html",
+                    help="also write a self-contained HTML timeline of every scenario")
+    rp.add_argument("--audio", action="store_true",
+                    help="replay every scenario as sound: synthesized voices, ASR, TTS")
     rp.set_defaults(run=_replay)
 
     dev = sub.add_parser("device", help="device simulators")
@@ -210,7 +310,15 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--say", action="append", help="say this and exit after --wait (repeatable)")
     sim.add_argument("--gap", type=float, default=1.0, help="seconds between --say lines")
     sim.add_argument("--wait", type=float, default=2.0, help="seconds to listen after --say")
+    sim.add_argument("--audio", action="store_true",
+                     help="speak lines as microphone audio (TTS) and play the assistant's voice")
     sim.set_defaults(run=_device_sim)
+
+    wt = sub.add_parser("watch", help="tail the live bus: one coloured line per message")
+    wt.add_argument("--nats", default=DEFAULT_NATS, help=f"NATS URL (default {DEFAULT_NATS})")
+    wt.add_argument("--household", help="only this household (default: every household)")
+    wt.add_argument("--json", action="store_true", help="one JSON object per line")
+    wt.set_defaults(run=_watch)
 
     graph = sub.add_parser("graph", help="print the message flow declared by the agents")
     graph.add_argument("--dot", action="store_true", help="Graphviz dot instead of text")
@@ -224,6 +332,54 @@ def build_parser() -> argparse.ArgumentParser:
     bb.add_argument("--throughput-n", type=int, default=20000, help="pings for throughput")
     bb.add_argument("--nats", help="use this NATS server instead of an embedded one")
     bb.set_defaults(run=_bench_bus)
+    for name, help_text in (("asr", "end of speech -> final transcript, ASR real-time factor"),
+                            ("speech", "TTS time to first audio; end of speech -> first audio")):
+        ba = bench_sub.add_parser(name, help=help_text)  # implementation: hearth/bench_audio.py
+        ba.add_argument("--json", action="store_true")
+        ba.add_argument("--n", type=int, default=8, help="utterances to measure")
+        ba.add_argument("--model", default="tiny.en", help="tiny.en, base or a model directory")
+        ba.add_argument("--min-window", type=float, default=10.0,
+                        help="seconds of audio window the Whisper encoder sees at least")
+        ba.add_argument("--nats", help="use this NATS server instead of an embedded one")
+        ba.set_defaults(run=_bench_audio, bench=name)
+    bt = bench_sub.add_parser("turns", help="addressee precision/recall/F1 and cue ablations")
+    bt.add_argument("paths", nargs="*", help="scenario YAML files, folders or quoted globs")
+    bt.add_argument("--ablate", choices=["vision", "linguistic", "acoustic", "dialogue"],
+                    help="drop this cue family in the turn-taking agent")
+    bt.add_argument("--json", action="store_true", help="one JSON object (one variant)")
+    bt.add_argument("--held-out", action="store_true",
+                    help="only the scenes never used to fit the weights")
+    bt.add_argument("--policy", choices=["learned", "rules"], help="default: learned")
+    bt.add_argument("--generate", type=int, default=0,
+                    help="also replay this many generated scenes (hearth/turn_scenes.py)")
+    bt.add_argument("--seed", type=int, default=1001, help="seed of the generated scenes")
+    bt.add_argument("--nats", help="use this NATS server instead of an embedded one")
+    bt.set_defaults(run=_bench_turns)
+    bn = bench_sub.add_parser("nlu", help="intent accuracy, out-of-scope recall, latency")
+    bn.add_argument("--format", choices=["hwu64", "banking77", "clinc150"],
+                    help="files in this format (default: held-out splits of the shared data)")
+    bn.add_argument("--train", help="training file")
+    bn.add_argument("--test", help="test file (clinc150: may be the same JSON as --train)")
+    bn.add_argument("--shots", type=int, help="K examples per intent (default: all)")
+    bn.add_argument("--seed", type=int, default=0)
+    bn.add_argument("--test-keys", default="test,oos_test", help="clinc150 test keys")
+    bn.add_argument("--data", help="folder of the shared NLU data for the default run")
+    bn.add_argument("--json", action="store_true", help="one JSON object on one line")
+    bn.set_defaults(run=_bench_nlu)
+
+    learn = sub.add_parser("learn", help="fit learned policies from labelled scenes")
+    learn_sub = learn.add_subparsers(dest="learn_command", required=True)
+    lt = learn_sub.add_parser("turns", help="fit the addressee weights (logistic regression)")
+    lt.add_argument("paths", nargs="+", help="scenario YAML files or folders of them")
+    lt.add_argument("--out", help="where to write the weights (policies/addressee_weights.py)")
+    lt.add_argument("--l2", type=float, default=1.0, help="L2 penalty on the weights")
+    lt.add_argument("--generate", type=int, default=120,
+                    help="also fit on this many generated scenes (hearth/turn_scenes.py)")
+    lt.add_argument("--seed", type=int, default=7, help="seed of the generated scenes")
+    lt.add_argument("--include-held-out", action="store_true",
+                    help="also fit on the scenes held out for evaluation")
+    lt.add_argument("--nats", help="use this NATS server instead of an embedded one")
+    lt.set_defaults(run=_learn_turns)
     return parser
 
 

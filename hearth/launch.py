@@ -155,8 +155,9 @@ async def launch(
             raise ValueError(f"{cls.NAME} runs as a single replica (it holds scheduled work)")
         for replica in range(count):
             name = f"{run}-{cls.NAME}-{replica}"
+            # replica_count lets agents that own households (agents/sharding.py) share them out
             handle = remote_host.options(name=name, namespace=NAMESPACE).remote(
-                _class_path(cls), nats_url, replica, dict(config or {})
+                _class_path(cls), nats_url, replica, {**(config or {}), "replica_count": count}
             )
             launched.actors[name] = handle
     await asyncio.gather(*(h.ensure_started.remote() for h in launched.actors.values()))

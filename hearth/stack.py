@@ -11,7 +11,7 @@ from typing import Any
 import ray
 
 from agents.base import Agent
-from agents.registry import FLOW_AGENTS
+from agents.registry import AUDIO_AGENTS, FLOW_AGENTS
 from bus.jetstream import ensure_all
 from bus.nats_bus import NatsBus
 from bus.server import NatsServer
@@ -32,11 +32,13 @@ class Stack:
         replicas: Mapping[str, int] | None = None,
         config: Mapping[str, Any] | None = None,
         with_agents: bool = True,
+        audio: bool = False,
     ) -> None:
         self.nats_url = nats_url
         self.ray_address = ray_address
         self.store_dir = store_dir
-        self.kinds = kinds
+        # audio=True adds the audio agents (VAD + ASR) to the kinds: a stack that hears.
+        self.kinds = tuple(kinds) + tuple(k for k in AUDIO_AGENTS if audio and k not in kinds)
         self.replicas = replicas
         self.config = config
         self.with_agents = with_agents

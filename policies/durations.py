@@ -23,29 +23,33 @@ _UNIT_RE = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?)"
 _PART_RE = re.compile(
     rf"\b(?P<num>{_NUMBER_RE})\s+(?P<unit>{_UNIT_RE})\b(?P<half>\s+and\s+a\s+half)?"
 )
-_HALF_AN_HOUR_RE = re.compile(r"\bhalf\s+an?\s+hour\b")
+_HALF_UNIT_RE = re.compile(rf"\bhalf\s+an?\s+(?P<unit>{_UNIT_RE})\b")
+# "a second timer" is an ordinal, not one second.
+_ORDINAL_SECOND_RE = re.compile(r"\b(?:a|the)\s+second\s+(?=timer|alarm|reminder|one\b)")
 
 
 def parse_number(text: str) -> float | None:
     """ "5", "2.5", "five", "twenty five", "twenty-five" -> a number; None otherwise."""
     text = text.strip().lower()
-    try:
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
         return float(text)
-    except ValueError:
-        pass
-    total = 0
-    for word in re.split(r"[ -]+", text):
-        if word not in NUMBER_WORDS:
-            return NUMBER_WORDS.get(text) if text in NUMBER_WORDS else None
-        total += NUMBER_WORDS[word]
-    return float(total)
+    if text in NUMBER_WORDS:  # also the multi-word ones: "a couple of"
+        return float(NUMBER_WORDS[text])
+    words = re.split(r"[ -]+", text)
+    if not all(word in NUMBER_WORDS for word in words):
+        return None
+    return float(sum(NUMBER_WORDS[word] for word in words))
 
 
 def parse_duration(text: str) -> float | None:
     """Total seconds of every duration phrase in ``text``, or None when there is none."""
-    lowered = text.lower()
+    lowered = _ORDINAL_SECOND_RE.sub("the next ", text.lower())
     total = 0.0
     found = False
+    for match in _HALF_UNIT_RE.finditer(lowered):
+        total += SECONDS_PER_UNIT[match.group("unit").rstrip("s")] / 2
+        found = True
+    lowered = _HALF_UNIT_RE.sub(" ", lowered)  # so "an hour" is not counted again
     for match in _PART_RE.finditer(lowered):
         number = parse_number(match.group("num"))
         if number is None:
@@ -55,9 +59,6 @@ def parse_duration(text: str) -> float | None:
         total += number * seconds
         if match.group("half"):
             total += seconds / 2
-        found = True
-    if _HALF_AN_HOUR_RE.search(lowered):
-        total += 1800
         found = True
     return total if found else None
 

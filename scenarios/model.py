@@ -21,6 +21,8 @@ from scenarios.loader import ScenarioError, line_of, load_with_lines
 _SPAN_RE = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>ms|s|m|h|d)\s*$")
 _SPAN_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 ASSISTANT = "assistant"
+EVERYONE = "everyone"  # ground truth for a remark to the whole room (not the assistant)
+TURN_GAP_S = 0.5  # with talk_time: the pause between one speaker's turn and the next
 
 
 def parse_span(value: Any) -> float:
@@ -44,6 +46,7 @@ class DeviceSpec(_Strict):
     id: str
     kind: Literal["speaker", "screen", "phone"] = "speaker"
     room: str | None = None
+    camera: bool | None = None  # None: screens have a camera, speakers and phones do not
 
     @field_validator("id")
     @classmethod
@@ -57,21 +60,48 @@ class PersonSpec(_Strict):
     id: str
     at: str | None = None  # the device nearest to them at the start
     language: str = "en"
+    voice_known: bool = True  # False: devices cannot tell whose voice it is (a TV, a guest)
+
+
+class Heard(_Strict):
+    """Another device that hears a ``say``, with what it measures there."""
+
+    device: str
+    loudness: float | None = Field(default=None, ge=0.0, le=1.0)  # None: half as loud
+    direction_deg: float | None = Field(default=None, ge=0.0, le=180.0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_id(cls, value: Any) -> Any:
+        return {"device": value} if isinstance(value, str) else value
 
 
 class Say(_Strict):
     line: int
     say: str = Field(min_length=1)
     by: str
-    to: str  # ground truth: "assistant" or a person's id (scoring only)
+    to: str  # ground truth: "assistant", "everyone" or a person's id (scoring only)
     device: str | None = None
     loudness: float = Field(default=0.6, ge=0.0, le=1.0)
+    # What the device measures: where the voice points (0 = at the device), how
+    # device-directed the speaking style sounds (0..1). Unset: the device cannot tell.
+    direction_deg: float | None = Field(default=None, ge=0.0, le=180.0)
+    style: float | None = Field(default=None, ge=0.0, le=1.0)
+    heard_by: list[Heard] = Field(default_factory=list)  # other devices that hear it too
+    then: list[str] = Field(default_factory=list)  # the rest of the turn, after pauses
+    pause: float = 0.5  # between the fragments of the turn
+
+    _pause = field_validator("pause", mode="before")(classmethod(lambda cls, v: parse_span(v)))
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.say, *self.then])
 
 
 class Look(_Strict):
     line: int
     look: str  # who looks
-    at: str | None  # a device id, or null for looking away
+    at: str | None  # a device id, a person's id, or null for looking away
 
 
 class Move(_Strict):
@@ -111,6 +141,7 @@ class Expectation(_Strict):
     device: str | None = None
     absent: bool = False
     within: float = 3.0
+    count: int | None = Field(default=None, ge=0)  # exactly this many matches in the window
 
     _span = field_validator("within", mode="before")(classmethod(lambda cls, v: parse_span(v)))
 
@@ -172,6 +203,12 @@ class Scenario(_Strict):
     devices: list[DeviceSpec] = Field(min_length=1)
     people: list[PersonSpec] = Field(default_factory=list)
     timeline: list[Step] = Field(min_length=1)
+    # True: every say takes its speaking time of bus time (plus a short turn gap), as in a
+    # real room; the default keeps says instantaneous, as the older scenarios expect.
+    talk_time: bool = False
+    # "audio": devices stream synthesized speech and play the assistant's voice
+    # (scenarios/audio_mode.py); "text": devices send transcripts.
+    mode: Literal["text", "audio"] = "text"
 
     @field_validator("start")
     @classmethod
@@ -216,6 +253,10 @@ def _check_references(scenario: Scenario, lines: dict[Any, int], file: str) -> N
         if who and getattr(step, who) not in people:
             raise ScenarioError(file, step.line, f"unknown person {getattr(step, who)!r}")
         named = [getattr(step, "device", None), getattr(step, "at", None)]
+        if isinstance(step, Look) and step.at in people:
+            named.remove(step.at)  # looking at a person, not at a device
+        if isinstance(step, Say):
+            named.extend(h.device for h in step.heard_by)
         if isinstance(step, Move):
             named.append(step.to)
         if isinstance(step, Expect):
@@ -223,9 +264,12 @@ def _check_references(scenario: Scenario, lines: dict[Any, int], file: str) -> N
         for device in named:
             if device is not None and device not in devices:
                 raise ScenarioError(file, step.line, f"unknown device {device!r}")
-        if isinstance(step, Say) and step.to != ASSISTANT and step.to not in people:
-            raise ScenarioError(file, step.line,
-                                f"'to' must be 'assistant' or a person, not {step.to!r}")
+        if isinstance(step, Say) and step.to not in (ASSISTANT, EVERYONE) and (
+            step.to not in people
+        ):
+            raise ScenarioError(
+                file, step.line,
+                f"'to' must be 'assistant', 'everyone' or a person, not {step.to!r}")
         if isinstance(step, Say) and step.device is None:
             at = scenario.person(step.by).at
             if at is None and len(devices) > 1:

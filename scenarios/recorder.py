@@ -56,6 +56,9 @@ class Recorder:
         self, since: int, match: Callable[[Message], bool], timeout: float
     ) -> Seen | None:
         """The first message from index ``since`` on that matches, waiting up to ``timeout``."""
+        hit = self.find(since, match)
+        if hit is not None or timeout <= 0:
+            return hit  # wait_for(..., 0) would not even look at what is already here
 
         async def found() -> Seen:
             async with self._changed:

@@ -13,24 +13,34 @@ import time
 import uuid
 from collections.abc import Callable
 
-from bus.clock import BusClock
+from bus.clock import BusClock, announce_virtual_time
 from bus.messages import (
-    Clock,
     DeviceSay,
     IntentRecognized,
     Message,
-    SeenPerson,
     SkillCall,
     TurnDecision,
 )
 from bus.transport import Bus
-from devices.sim import DeviceSimulator
-from scenarios.model import Advance, Expect, Expectation, Look, Move, Say, Scenario, Wait
+from devices.sim import DeviceSimulator, speaking_time
+from scenarios import audio_mode, hearing
+from scenarios.model import (
+    TURN_GAP_S,
+    Advance,
+    Expect,
+    Expectation,
+    Look,
+    Move,
+    Say,
+    Scenario,
+    Wait,
+)
 from scenarios.recorder import Recorder
 from scenarios.results import Decision, ExpectationResult, ScenarioResult
 
 DECISION_TIMEOUT_S = 5.0
 CLOCK_SETTLE_S = 0.2  # lets every agent take the virtual clock before the first step
+VISION_SETTLE_S = 1.0  # at most this long for a camera's cue to become attention
 
 
 def household_for(scenario: Scenario) -> str:
@@ -41,6 +51,9 @@ def household_for(scenario: Scenario) -> str:
 def _same(actual: object, wanted: object) -> bool:
     if isinstance(actual, int | float) and isinstance(wanted, int | float):
         return abs(float(actual) - float(wanted)) < 1e-6
+    if isinstance(actual, list) and isinstance(wanted, list):
+        # A list in `where` names items that must all be there (reasons: ["wake word"]).
+        return all(item in actual for item in wanted)
     return actual == wanted
 
 
@@ -71,9 +84,12 @@ def matcher(exp: Expectation) -> Callable[[Message], bool]:
 
 
 class ScenarioRunner:
-    def __init__(self, bus: Bus, scenario: Scenario, household: str | None = None) -> None:
+    def __init__(self, bus: Bus, scenario: Scenario, household: str | None = None,
+                 audio: bool | None = None) -> None:
         self.bus = bus
         self.scenario = scenario
+        # Audio mode: devices stream synthesized speech (scenarios/audio_mode.py).
+        self.audio = scenario.mode == "audio" if audio is None else audio
         self.household = household or household_for(scenario)
         self.clock = BusClock()
         self.recorder = Recorder(bus, self.household)
@@ -89,12 +105,15 @@ class ScenarioRunner:
         self.clock.set_virtual(self.household, self.scenario.start.timestamp())
         await self.recorder.start()
         for spec in self.scenario.devices:
-            self.sims[spec.id] = await DeviceSimulator(
-                self.bus, self.household, spec.id, spec.kind, self.clock
+            self.sims[spec.id] = await audio_mode.simulator(self.audio, self.scenario)(
+                self.bus, self.household, spec.id, spec.kind, self.clock, room=spec.room,
+                camera=hearing.has_camera(self.scenario, spec.id),
             ).start()
         try:
             await self._publish_clock()
             await asyncio.sleep(CLOCK_SETTLE_S)
+            if any(sim.camera for sim in self.sims.values()):
+                await self._show_people()  # cameras see who is there from the start
             for step in self.scenario.timeline:
                 if isinstance(step, Expect):
                     await self._expect(step)
@@ -123,29 +142,63 @@ class ScenarioRunner:
         return self.result
 
     async def _publish_clock(self) -> None:
-        now = self.clock.now(self.household)
-        await self.bus.publish(
-            Clock(ts=now, household=self.household, source="replay", now=now)
+        await announce_virtual_time(
+            self.bus, self.household, self.clock.now(self.household), source="replay"
         )
 
     def _device_of(self, step: Say) -> str:
         device = step.device or self.location.get(step.by) or self.scenario.devices[0].id
         return device
 
+    async def _pass_time(self, seconds: float) -> None:
+        self.clock.set_virtual(self.household, self.clock.now(self.household) + seconds)
+        await self._publish_clock()
+
     async def _say(self, step: Say) -> None:
-        sim = self.sims[self._device_of(step)]
-        heard = await sim.hear(step.say, speaker=step.by, loudness=step.loudness)
-        decision = Decision(step.line, step.by, step.say, step.to, heard.correlation_id)
+        # Every device that hears the say publishes its own transcript (and fragments of one
+        # turn are published after their pauses); each device decides, and the scenario's
+        # decision is "addressed" when any device answered.
+        primary = self._device_of(step)
+        hearers = hearing.hearers(step, primary)
+        speaker = hearing.speaker_id(self.scenario, step.by)
+        cids: dict[str, list[str]] = {h.device: [] for h in hearers}
+        for i, text in enumerate([step.say, *step.then]):
+            if self.scenario.talk_time:
+                await self._pass_time((step.pause if i else TURN_GAP_S) + speaking_time(text))
+            elif i:
+                await asyncio.sleep(step.pause)
+            for h in hearers:
+                heard = await self.sims[h.device].hear(
+                    text, speaker=speaker, loudness=h.loudness, direction_deg=h.direction_deg,
+                    directed_style=step.style)
+                cids[h.device].append(heard.correlation_id)
+        if self.audio:  # the line takes as long as it takes to say: windows start after it
+            spoken = await audio_mode.finish_speaking(self.sims.values(), self._anchor[1])
+            self._anchor = (self._anchor[0], spoken)
+        first = cids[primary][0]
+        decision = Decision(step.line, step.by, step.text, step.to, first,
+                            heard_as=[c for ids in cids.values() for c in ids])
         self.result.decisions.append(decision)
-        seen = await self.recorder.wait_for(
-            self._anchor[0],
-            lambda m: isinstance(m, TurnDecision) and m.correlation_id == heard.correlation_id,
-            DECISION_TIMEOUT_S,
-        )
-        if seen is not None and isinstance(seen.msg, TurnDecision):
-            decision.addressed = seen.msg.type == "turn.addressed"
-            decision.score = seen.msg.score
-            decision.reasons = list(seen.msg.reasons)
+        decided: dict[str, TurnDecision] = {}
+        deadline = time.monotonic() + DECISION_TIMEOUT_S
+        while len(decided) < len(cids):
+            seen = await self.recorder.wait_for(
+                self._anchor[0],
+                lambda m: isinstance(m, TurnDecision) and m.device not in decided
+                and m.correlation_id in cids.get(m.device, ()),
+                max(0.0, deadline - time.monotonic()),
+            )
+            if seen is None or not isinstance(seen.msg, TurnDecision):
+                break
+            decided[seen.msg.device] = seen.msg
+        top = hearing.combine(decided, primary)
+        if top is not None:
+            decision.addressed = top.type == "turn.addressed"
+            decision.score = top.score
+            decision.reasons = list(top.reasons)
+            decision.correlation_id = top.correlation_id
+            decision.answered_on = sorted(
+                d.device for d in decided.values() if d.type == "turn.addressed")
 
     async def _advance(self, step: Advance) -> None:
         self.clock.set_virtual(self.household, self.clock.now(self.household) + step.advance)
@@ -153,15 +206,14 @@ class ScenarioRunner:
         await self._publish_clock()
 
     async def _show_people(self) -> None:
-        """Cameras (screen devices) report who is near them and who looks at them."""
+        """Cameras report who is in their room and where each person looks."""
+        mark = self.recorder.mark()
         for spec in self.scenario.devices:
-            if spec.kind != "screen":
-                continue
-            people = [
-                SeenPerson(person=p, looking_at_device=self.looking.get(p) == spec.id)
-                for p, at in self.location.items() if at == spec.id
-            ]
-            await self.sims[spec.id].see(people)
+            if self.sims[spec.id].camera:
+                sent = await self.sims[spec.id].see(
+                    hearing.seen_by(self.scenario, spec.id, self.location, self.looking))
+                # A look comes before the words that follow it: let vision take it in first.
+                await self.recorder.wait_for(mark, _caused_by(sent.id), VISION_SETTLE_S)
 
     async def _expect(self, step: Expect) -> None:
         exp = step.expect
@@ -169,7 +221,14 @@ class ScenarioRunner:
         deadline = anchor_wall + exp.within
         match = matcher(exp)
         negative = exp.absent or exp.kind == "silent"
-        if negative:
+        if exp.count is not None:  # exactly so many in the whole window
+            await asyncio.sleep(max(0.0, deadline - time.monotonic()))
+            hits = [s for s in self.recorder.seen[since:] if s.wall <= deadline and match(s.msg)]
+            passed = len(hits) == exp.count
+            hit = hits[-1] if hits else None
+            detail = f"{len(hits)} matched: {[_brief(s.msg) for s in hits]}"
+            latency = None
+        elif negative:
             await asyncio.sleep(max(0.0, deadline - time.monotonic()))
             hit = self.recorder.find(since, match)
             hit = hit if hit is not None and hit.wall <= deadline else None
@@ -182,7 +241,8 @@ class ScenarioRunner:
             latency = (hit.wall - anchor_wall) * 1000 if hit is not None else None
             detail = _brief(hit.msg) if hit is not None else self._nearest_miss(since, exp)
         self.result.expectations.append(ExpectationResult(
-            step.line, exp.kind, exp.describe(), passed, latency, detail, time.monotonic()
+            step.line, exp.kind, exp.describe(), passed, latency, detail, time.monotonic(),
+            message_id=hit.msg.id if hit is not None else None,
         ))
 
     def _nearest_miss(self, since: int, exp: Expectation) -> str:
@@ -206,6 +266,10 @@ class ScenarioRunner:
                 decision.reply_latency_ms = (first_reply[cid] - asked[cid]) * 1000
 
 
+def _caused_by(cause: str) -> Callable[[Message], bool]:
+    return lambda m: m.causation_id == cause
+
+
 def _brief(msg: Message) -> str:
     if isinstance(msg, DeviceSay):
         return f"{msg.device} said {msg.text!r}"
@@ -215,10 +279,11 @@ def _brief(msg: Message) -> str:
 
 
 async def replay(bus: Bus, scenarios: list[Scenario],
-                 on_result: Callable[[ScenarioRunner], None] | None = None) -> list[ScenarioResult]:
+                 on_result: Callable[[ScenarioRunner], None] | None = None,
+                 audio: bool | None = None) -> list[ScenarioResult]:
     results = []
     for scenario in scenarios:
-        runner = ScenarioRunner(bus, scenario)
+        runner = ScenarioRunner(bus, scenario, audio=audio)
         results.append(await runner.run())
         if on_result is not None:
             on_result(runner)

@@ -16,6 +16,7 @@ class ExpectationResult:
     latency_ms: float | None = None
     detail: str = ""
     wall: float = 0.0  # when it was settled (monotonic), for the transcript
+    message_id: str | None = None  # the message that met (or broke) it, for the report
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Decision:
     score: float | None = None
     reasons: list[str] = field(default_factory=list)
     reply_latency_ms: float | None = None
+    answered_on: list[str] = field(default_factory=list)  # devices that took the turn
+    heard_as: list[str] = field(default_factory=list)  # correlation ids of every transcript
 
     @property
     def correct(self) -> bool | None:
@@ -74,7 +77,7 @@ class ScenarioResult:
                 {k: v for k, v in asdict(e).items() if k != "wall"} for e in self.expectations
             ],
             "decisions": [
-                {**{k: v for k, v in asdict(d).items() if k != "correlation_id"},
+                {**{k: v for k, v in asdict(d).items() if k not in ("correlation_id", "heard_as")},
                  "correct": d.correct}
                 for d in self.decisions
             ],

@@ -12,6 +12,7 @@ from bus.messages import (
     IntentRecognized,
     Rejected,
     TurnDecision,
+    Utterance,
 )
 from scenarios.replay import ScenarioRunner
 
@@ -31,6 +32,11 @@ def render(runner: ScenarioRunner) -> list[str]:
             d = truth.get(msg.correlation_id)
             to = f" → {d.truth}" if d else ""
             line = f"[{_hms(msg.ts)}] {msg.speaker or '?'}{to} @{msg.device}: \"{msg.text}\""
+        elif isinstance(msg, Utterance) and msg.prosody is not None:  # heard as audio
+            d = truth.get(msg.correlation_id)
+            said = f" (said: \"{d.text}\")" if d and d.text != msg.text else ""
+            line = (f"[{_hms(msg.ts)}] {msg.speaker or '?'} @{msg.device} heard: "
+                    f"\"{msg.text}\" ({msg.confidence:.2f}){said}")
         elif isinstance(msg, TurnDecision):
             d = truth.get(msg.correlation_id)
             verdict = "ADDRESSED" if msg.type == "turn.addressed" else "ignored"

@@ -8,17 +8,27 @@ from pydantic import Field, TypeAdapter
 
 from bus.messages.base import Message, derive, new_id
 from bus.messages.device import (
+    DeviceAudio,
     DeviceLocation,
+    DeviceOnline,
+    DevicePlayback,
     DeviceSay,
+    DeviceSpeaker,
     DeviceTranscript,
     DeviceVision,
     SeenPerson,
 )
 from bus.messages.dialogue import DialogueState, ResponseSay
 from bus.messages.intent import IntentRecognized, Slots, SlotValue
-from bus.messages.perception import Attention, Utterance
+from bus.messages.perception import (
+    Attention,
+    AudioStats,
+    PartialTranscript,
+    Prosody,
+    Utterance,
+)
 from bus.messages.skill import SkillCall, SkillEvent, SkillResult
-from bus.messages.speech import SpeechFinished, SpeechStarted
+from bus.messages.speech import SpeechFinished, SpeechStarted, SpeechStop
 from bus.messages.system import AgentError, Clock, Ping, Pong, Rejected
 from bus.messages.turn import TurnAddressed, TurnDecision, TurnIgnored
 
@@ -28,6 +38,7 @@ AnyMessage = Annotated[
         DeviceVision,
         DeviceLocation,
         DeviceSay,
+        DeviceOnline,
         Utterance,
         Attention,
         TurnAddressed,
@@ -40,6 +51,12 @@ AnyMessage = Annotated[
         SkillEvent,
         SpeechStarted,
         SpeechFinished,
+        SpeechStop,
+        DeviceAudio,
+        DeviceSpeaker,
+        DevicePlayback,
+        PartialTranscript,
+        AudioStats,
         Rejected,
         AgentError,
         Clock,
@@ -62,16 +79,23 @@ __all__ = [
     "AgentError",
     "AnyMessage",
     "Attention",
+    "AudioStats",
     "Clock",
+    "DeviceAudio",
     "DeviceLocation",
+    "DeviceOnline",
+    "DevicePlayback",
     "DeviceSay",
+    "DeviceSpeaker",
     "DeviceTranscript",
     "DeviceVision",
     "DialogueState",
     "IntentRecognized",
     "Message",
+    "PartialTranscript",
     "Ping",
     "Pong",
+    "Prosody",
     "Rejected",
     "ResponseSay",
     "SeenPerson",
@@ -82,6 +106,7 @@ __all__ = [
     "Slots",
     "SpeechFinished",
     "SpeechStarted",
+    "SpeechStop",
     "TurnAddressed",
     "TurnDecision",
     "TurnIgnored",

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # One subject token: household ids, device ids and skill names all become tokens of a subject,
 # so they may not contain the NATS separators or wildcards.
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TOKEN_RE = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")  # \Z: "$" would let a final newline in
 
 SCHEMA_VERSION = 1
 

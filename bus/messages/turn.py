@@ -16,6 +16,8 @@ class TurnDecision(Message):
     utterance_id: str
     score: float = Field(ge=0.0, le=1.0)
     reasons: list[str] = Field(default_factory=list)
+    # The cue values the addressee policy scored (for audits and offline learning).
+    features: dict[str, float] = Field(default_factory=dict)
 
 
 class TurnAddressed(TurnDecision):

@@ -19,7 +19,8 @@ def nats_server() -> Iterator[NatsServer]:
 
 @pytest.fixture(scope="session")
 async def stack(nats_server: NatsServer) -> AsyncIterator[Stack]:
-    async with Stack(nats_url=nats_server.url) as running:
+    # audio=True: the audio agents (VAD + Whisper) run too, for the audio tests and scenarios.
+    async with Stack(nats_url=nats_server.url, audio=True) as running:
         yield running
 
 

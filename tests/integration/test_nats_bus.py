@@ -140,3 +140,15 @@ async def test_garbage_is_rejected_and_the_next_message_handled(bus: NatsBus) ->
     assert mine[0].reason.startswith("not msgpack")
     assert "arrived on" in mine[1].reason
     assert mine[0].head == b"\xc1\x00garbage"
+
+
+def test_raw_audio_is_not_recorded_but_every_other_type_is() -> None:
+    from bus.jetstream import recorded_subjects
+    from bus.messages import ALL_TYPES
+
+    recorded = recorded_subjects()
+    assert "hh.*.device.*.audio" not in recorded
+    assert "hh.*.device.*.transcript" in recorded
+    assert "hh.*.perception.utterance" in recorded
+    kept = [t for t in ALL_TYPES if t not in ("device.audio", "device.speaker")]
+    assert len(recorded) == len(kept)

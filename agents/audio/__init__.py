@@ -1,0 +1,1 @@
+"""Signal processing and models behind the audio perception agent (VAD, ASR, echo, prosody)."""
