@@ -86,14 +86,17 @@ _QUESTION_START_RE = re.compile(
     r"^(?:what|what's|whats|how|when|where|who|which|why|is|are|was|were|do|does|did|can|"
     r"could|would|will|should|have|has)\b"
 )
-_STATEMENT_START = frozenset("""
-    i i'm i'll i've i'd you you're you've you'll he he's she she's it it's its we we're we've
-    we'll they they're they've this that that's there there's these those the a an my your his
-    her our their so and but or if when because until then yesterday today tomorrow tonight
-    last maybe also still just not no yes yeah yep nope sure well oh ah okay ok right great
-    cool thanks sorry actually honestly anyway let's lets dinner lunch breakfast everything
-    nothing something someone everyone nobody mum mom dad grandma grandpa one two
-""".split())
+_STATEMENT_START = frozenset({
+    "i", "i'm", "i'll", "i've", "i'd", "you", "you're", "you've", "you'll", "he", "he's", "she",
+    "she's", "it", "it's", "its", "we", "we're", "we've", "we'll", "they", "they're", "they've",
+    "this", "that", "that's", "there", "there's", "these", "those", "the", "a", "an", "my",
+    "your", "his", "her", "our", "their", "so", "and", "but", "or", "if", "when", "because",
+    "until", "then", "yesterday", "today", "tomorrow", "tonight", "last", "maybe", "also",
+    "still", "just", "not", "no", "yes", "yeah", "yep", "nope", "sure", "well", "oh", "ah",
+    "okay", "ok", "right", "great", "cool", "thanks", "sorry", "actually", "honestly", "anyway",
+    "let's", "lets", "dinner", "lunch", "breakfast", "everything", "nothing", "something",
+    "someone", "everyone", "nobody", "mum", "mom", "dad", "grandma", "grandpa", "one", "two",
+})
 _ELLIPTIC_RE = re.compile(r"^(?:and )?(?:a |another |one more )?(?:timer|alarm|reminder) for\b")
 _POLITE_RE = re.compile(r"\b(?:please|can you|could you|would you|will you)\b")
 _CHAT_RE = re.compile(

@@ -6,6 +6,7 @@ Every scene also runs end to end in test_library.py; this checks the library's c
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from scenarios.model import ASSISTANT, Expect, Look, Say, Scenario, load_scenario
@@ -47,7 +48,7 @@ def test_the_hard_cases_are_there() -> None:
     looked_then_asked = False
     for scene in SCENES:
         steps = scene.timeline
-        for before, step in zip(steps, steps[1:], strict=False):
+        for before, step in pairwise(steps):
             if (isinstance(before, Look) and isinstance(step, Say) and before.look == step.by
                     and before.at in {d.id for d in scene.devices} and step.say.endswith("?")
                     and not WAKE.search(step.say)):

@@ -104,7 +104,7 @@ def test_fit_variants_drop_whole_families_and_render_an_importable_module(
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.VARIANTS == variants and module.TRAINED_ON == ("a_scene",)
+    assert variants == module.VARIANTS and module.TRAINED_ON == ("a_scene",)
     assert module.COMMAND == "hearth learn turns x --generate 10 --seed 7"
     assert max(len(line) for line in source.splitlines()) <= 100
 
