@@ -19,7 +19,7 @@ from typing import Protocol
 
 from policies import addressee_weights
 from policies.addressee_features import BY_NAME, FAMILIES, NAMES, Cues, ablate, extract
-from policies.turn_rules import strip_wake_word
+from policies.wake_words import strip_wake_word
 
 THRESHOLD = 0.5
 # "Never talk over a side conversation": while people talk to each other, an utterance must be

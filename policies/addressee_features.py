@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from policies.turn_rules import WAKE_WORDS, strip_wake_word
+from policies.wake_words import WAKE_WORDS, strip_wake_word
 
 Family = Literal["linguistic", "dialogue", "vision", "acoustic"]
 FAMILIES: tuple[Family, ...] = ("linguistic", "dialogue", "vision", "acoustic")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from policies.addressee_features import Gaze
-from policies.turn_rules import strip_wake_word
+from policies.wake_words import strip_wake_word
 
 # Words a finished sentence rarely ends with: "set a timer for...", "remind me to".
 _DANGLING = frozenset({

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bus.describe import describe
 from bus.messages import (
     AgentError,
     Clock,
@@ -43,17 +44,13 @@ def render(runner: ScenarioRunner) -> list[str]:
             mark = "" if d is None or d.correct is None else (" ✓" if d.correct else " ✗ wrong")
             line = f"           turn: {verdict} {msg.score:.2f} ({', '.join(msg.reasons)}){mark}"
         elif isinstance(msg, IntentRecognized):
-            what = f"{msg.intent}" if msg.intent else "out of scope"
-            slots = f" {dict(msg.slots)}" if msg.slots else ""
-            line = f"           intent: {what}{slots} ({msg.confidence:.2f})"
+            line = f"           intent: {describe(msg)}"
         elif isinstance(msg, DeviceSay):
             line = f"[{_hms(msg.ts)}] {msg.device} ◀ Hearth: \"{msg.text}\""
         elif isinstance(msg, Clock):
             line = f"-- clock → {_hms(msg.now)}"
-        elif isinstance(msg, Rejected):
-            line = f"!! rejected on {msg.subject}: {msg.reason}"
-        elif isinstance(msg, AgentError):
-            line = f"!! {msg.agent}.{msg.handler} failed on {msg.message_type}: {msg.error}"
+        elif isinstance(msg, Rejected | AgentError):
+            line = f"!! {describe(msg)}"
         if line is not None:
             events.append((seen.wall, line))
     for exp in result.expectations:

@@ -1,10 +1,10 @@
-"""policies/turn_rules.py: a wake word, or a reply the assistant asked for."""
+"""policies/wake_words.py: recognising and removing a wake word."""
 
 from __future__ import annotations
 
 import pytest
 
-from policies.turn_rules import WAKE_WORDS, decide, strip_wake_word
+from policies.wake_words import WAKE_WORDS, strip_wake_word
 
 
 @pytest.mark.parametrize(
@@ -46,29 +46,3 @@ def test_custom_wake_words() -> None:
     assert strip_wake_word("a.b go", ("a.b",)) == (True, "go")
     assert strip_wake_word("axb go", ("a.b",)) == (False, "axb go")  # escaped, not a regex
 
-
-@pytest.mark.parametrize(
-    ("text", "follow_up", "addressed", "score", "rest", "reasons"),
-    [
-        ("hey hearth, set a timer", False, True, 1.0, "set a timer", ["wake word"]),
-        ("hey hearth, set a timer", True, True, 1.0, "set a timer", ["wake word"]),
-        ("five minutes", True, True, 0.8, "five minutes",
-         ["reply to the assistant's question"]),
-        ("five minutes", False, False, 0.0, "five minutes",
-         ["no wake word", "no open question"]),
-        ("tell Bob the timer is done", False, False, 0.0, "tell Bob the timer is done",
-         ["no wake word", "no open question"]),
-    ],
-)
-def test_decide(
-    text: str, follow_up: bool, addressed: bool, score: float, rest: str, reasons: list[str]
-) -> None:
-    verdict = decide(text, follow_up)
-    assert (verdict.addressed, verdict.score, verdict.text, verdict.reasons) == (
-        addressed, score, rest, reasons,
-    )
-
-
-def test_decide_uses_the_given_wake_words() -> None:
-    assert decide("computer, lights", False, ("computer",)).addressed is True
-    assert decide("hey hearth, lights", False, ("computer",)).addressed is False
