@@ -12,7 +12,9 @@ dropped when it is full, finals never), so one busy device cannot hold up the ot
 its turn on the pool. The model is loaded once per actor, in ``on_start``.
 
 Config (``audio_perception`` in the agent config): ``asr`` (see ``AsrConfig``: model
-``tiny.en``/``base``/a directory, ``min_window_s``, threads), ``endpoint`` (see
+``tiny.en``/``base``/a directory, ``min_window_s``, threads), ``multilingual_model`` ("base":
+heard instead while an interpreter session or a second language needs languages told apart),
+``preload_multilingual`` (load it at start), ``endpoint`` (see
 ``EndpointConfig``), ``barge_in_min_speech_s``, ``queue`` (jobs per device).
 """
 
@@ -23,11 +25,12 @@ import collections
 import logging
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 import numpy as np
 
+from agents import language_state
 from agents.audio.asr import AsrConfig, Transcript, WhisperAsr
 from agents.audio.prosody import loudness_01, measure
 from agents.audio.stream import Event, MicStream, Segment
@@ -98,6 +101,13 @@ class AudioPerceptionAgent(Agent):
         # The first call pays one-off allocation costs; pay them before any device speaks.
         await loop.run_in_executor(self.pool, self.asr.transcribe,
                                    np.zeros(SAMPLE_RATE // 2, np.float32))
+        # Multilingual hearing for interpreter sessions and bilingual households.
+        self.multi_model = str(cfg.get("multilingual_model", "base"))
+        self.asr_multi: WhisperAsr | None = None
+        if cfg.get("preload_multilingual"):
+            self.asr_multi = await loop.run_in_executor(
+                self.pool, WhisperAsr.shared, replace(self.asr_cfg, model=self.multi_model,
+                                                      hotwords=""))
         self.devices: dict[tuple[str, str], DeviceState] = {}
         self._spec: dict[str, Transcript] = {}  # segment id -> its speculative transcript
 
@@ -178,12 +188,32 @@ class AudioPerceptionAgent(Agent):
                 job = st.jobs.popleft()
                 audio = job.segment.samples(job.samples)
                 try:
-                    result = await loop.run_in_executor(self.pool, self.asr.transcribe, audio)
+                    asr, languages = await self._asr_for(st)
+                    result = await loop.run_in_executor(self.pool, asr.transcribe, audio,
+                                                        languages)
                 except Exception:
                     log.exception("transcription failed on %s/%s", st.household, st.device)
                     continue
                 async with st.lock:
                     await self._result(st, job, result)
+
+    async def _asr_for(self, st: DeviceState) -> tuple[WhisperAsr, tuple[str, ...] | None]:
+        """The model for this device now, and the languages its speech can be in.
+
+        English-only tiny.en by default (fastest); the multilingual model while an
+        interpreter session runs on the device or the household has a second language,
+        loaded on first need (``multilingual_model``, "base").
+        """
+        needs = await language_state.needs(self.bus, st.household, st.device)
+        if not needs.multilingual or self.asr.multilingual:
+            return self.asr, needs.session.languages if needs.session else None
+        if self.asr_multi is None:
+            loop = asyncio.get_running_loop()
+            self.asr_multi = await loop.run_in_executor(
+                self.pool, WhisperAsr.shared, replace(self.asr_cfg, model=self.multi_model,
+                                                      hotwords=""))
+        langs = needs.session.languages if needs.session else ("en", str(needs.second))
+        return self.asr_multi, langs
 
     async def _result(self, st: DeviceState, job: Job, result: Transcript) -> None:
         seg = job.segment

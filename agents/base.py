@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
+from agents.log_privacy import install_log_scrubber
 from agents.scheduler import Scheduler
 from bus import subjects
 from bus.clock import BusClock, restore_virtual_time
@@ -25,6 +27,10 @@ HandlerFn = Callable[[Any], Awaitable[Message | None]]
 F = TypeVar("F", bound=Callable[..., Awaitable[Message | None]])
 
 _MARK = "__hearth_on__"
+SEEN_IDS = 4096  # per handler: recent message ids, to drop re-delivered copies
+# The types agents/watchdog.py may publish again (same id) when an interaction is stuck.
+# Other types keep every copy (the audio agent counts duplicate frames itself).
+REDELIVERED = frozenset({"turn.addressed", "intent.recognized", "response.say"})
 
 
 class UndeclaredPublish(TypeError):
@@ -88,9 +94,11 @@ class Agent:
         self._lanes: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.handled = 0
+        self.duplicates = 0  # re-deliveries of a message id already taken (retries)
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
+        install_log_scrubber()  # no log line of this process carries personal data (issue 8)
         await restore_virtual_time(self.bus, self.clock)
         await self.on_start()
         for msg_type, (name, broadcast) in self.HANDLERS.items():
@@ -165,7 +173,18 @@ class Agent:
 
     # -- receiving ------------------------------------------------------------------------
     def _receiver(self, handler: HandlerFn) -> Callable[[Message, str | None], Awaitable[None]]:
+        seen: OrderedDict[str, None] = OrderedDict()  # ids this handler already took
+
         async def receive(msg: Message, reply_to: str | None) -> None:
+            # A message id seen again is a retry (agents/watchdog.py) of something this
+            # instance already has: drop it. Only a restarted (empty) instance takes it up.
+            if msg.type in REDELIVERED:
+                if msg.id in seen:
+                    self.duplicates += 1
+                    return
+                seen[msg.id] = None
+                if len(seen) > SEEN_IDS:
+                    seen.popitem(last=False)
             lane = self._lanes.setdefault(msg.household, asyncio.Lock())
             task = asyncio.create_task(self._handle(lane, handler, msg, reply_to))
             self._tasks.add(task)

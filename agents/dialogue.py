@@ -15,11 +15,15 @@ from zoneinfo import ZoneInfo
 
 import msgpack
 
-from agents.base import Agent, on
+from agents.base import on
+from agents.dialogue_offers import Accepted, OffersMixin
 from agents.skills.catalog import discover, skill_dirs
 from bus.messages import (
+    DialogueCompleted,
     DialogueState,
+    GoalFeedback,
     IntentRecognized,
+    Message,
     ResponseSay,
     SkillCall,
     SkillEvent,
@@ -36,9 +40,9 @@ NOT_UNDERSTOOD = policy.NOT_UNDERSTOOD
 _KEY_SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
-class DialogueAgent(Agent):
+class DialogueAgent(OffersMixin):  # OffersMixin: suggestions (anticipation), an Agent
     NAME = "dialogue"
-    PUBLISHES = (SkillCall, ResponseSay, DialogueState)
+    PUBLISHES = (SkillCall, ResponseSay, DialogueState, DialogueCompleted, GoalFeedback)
 
     async def on_start(self) -> None:
         self.specs = {name: s.spec for name, s in discover(skill_dirs(self.config)).items()}
@@ -68,8 +72,15 @@ class DialogueAgent(Agent):
         key = self._key(msg.household, msg.device, msg.speaker)
         now = self.now(msg.household)
         today = datetime.fromtimestamp(now, self.timezone).date()
+        offered = await self.offer_reply(msg)  # an answer to a suggestion (anticipation)
+        if offered is True:
+            return
         heard = Heard(msg.text, msg.skill, msg.intent, dict(msg.slots))
-        decision = policy.decide(self.specs, await self._load(key), heard, now, today)
+        if isinstance(offered, Accepted):
+            decision = policy.complete(self.specs, await self._load(key), offered.skill,
+                                       offered.intent, offered.slots, now)
+        else:
+            decision = policy.decide(self.specs, await self._load(key), heard, now, today)
         if decision.action != "call":
             await self._store(key, decision.conversation)
             await self._say(msg, decision.say, speaker=msg.speaker,
@@ -103,14 +114,17 @@ class DialogueAgent(Agent):
         await self._store(key, conv)
         await self._say(reply, reply.say, speaker=msg.speaker, device=msg.device,
                         expects_reply=conv.pending is not None, skill=skill)
+        if reply.ok and conv.last is not None and conv.pending is None:
+            await self.completed(msg, reply, skill, intent, slots)  # for anticipation
 
     @on(SkillEvent)
     async def skill_event(self, msg: SkillEvent) -> None:
         await self._say(msg, msg.say, device=msg.device, skill=msg.skill)
 
-    async def _say(self, cause: IntentRecognized | SkillResult | SkillEvent, text: str, *,
+    async def _say(self, cause: Message, text: str, *,
                    speaker: str | None = None, device: str | None = None,
-                   expects_reply: bool = False, skill: str | None = None) -> None:
+                   expects_reply: bool = False, skill: str | None = None,
+                   window_s: float = ANSWER_WINDOW_S) -> None:
         device = device or getattr(cause, "device", None)
         assert device is not None
         now = self.now(cause.household)
@@ -118,7 +132,7 @@ class DialogueAgent(Agent):
         # has said it, or a quick answer would meet a closed window.
         await self.publish(self.derive(
             cause, DialogueState, device=device, speaker=speaker, expecting_reply=expects_reply,
-            open_until=now + ANSWER_WINDOW_S if expects_reply else now, skill=skill,
+            open_until=now + window_s if expects_reply else now, skill=skill,
         ))
         await self.publish(self.derive(cause, ResponseSay, device=device, text=text, to=speaker,
                                        expects_reply=expects_reply))

@@ -9,7 +9,8 @@ sentence (the first sentence is on its way while the second is being made) and s
 when the audio has played out, or at once, ``interrupted``, after a stop.
 
 Config (``speech`` in the agent config): ``backend`` ("piper"), ``fallback`` ("espeak", for
-languages the Piper voice does not speak), ``voice`` (a Piper .onnx path), ``lead_s`` (0.3),
+languages the Piper voice does not speak), ``voice`` (a Piper .onnx path), ``voices``
+(language -> Piper .onnx path, for other languages), ``lead_s`` (0.3),
 ``preload`` (load the voice at start instead of when the first audio device appears).
 """
 
@@ -24,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from agents import bilingual_reply
 from agents.base import Agent, on
 from agents.tts import SynthesisError, Synthesizer, make_synthesizer
 from bus.audio_format import FRAME_S, Samples, frames, to_pcm16
@@ -35,6 +37,7 @@ from bus.messages import (
     SpeechFinished,
     SpeechStarted,
     SpeechStop,
+    Translated,
 )
 
 log = logging.getLogger(__name__)
@@ -50,7 +53,7 @@ class Speaking:
 
 class SpeechAgent(Agent):
     NAME = "speech"
-    PUBLISHES = (SpeechStarted, DeviceSay, DeviceSpeaker, SpeechFinished)
+    PUBLISHES = (SpeechStarted, DeviceSay, DeviceSpeaker, SpeechFinished, Translated)
 
     async def on_start(self) -> None:
         raw = self.config.get("speech", {})
@@ -60,6 +63,11 @@ class SpeechAgent(Agent):
         self.options: dict[str, Any] = {k: v for k, v in cfg.items()
                                         if k in ("voice", "length_scale", "variant")}
         self.lead_s = float(cfg.get("lead_s", 0.3))
+        # Language -> Piper .onnx voice, for languages the main voice does not speak
+        # (espeak-ng speaks the others).
+        raw_voices = cfg.get("voices", {})
+        self.voices: dict[str, str] = ({str(k): str(v) for k, v in raw_voices.items()}
+                                       if isinstance(raw_voices, Mapping) else {})
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tts")
         self.synths: dict[str, Synthesizer] = {}
         self._loading: asyncio.Task[None] | None = None
@@ -111,6 +119,12 @@ class SpeechAgent(Agent):
         main = self.synths[self.backend]
         if main.speaks(language):
             return main
+        voice = self.voices.get(language.split("-")[0])
+        if voice is not None:  # a Piper voice for this language (``speech.voices``)
+            key = f"piper:{voice}"
+            if key not in self.synths:
+                self.synths[key] = make_synthesizer("piper", {"voice": voice})
+            return self.synths[key]
         if self.fallback not in self.synths:
             self.synths[self.fallback] = make_synthesizer(self.fallback, {})
         return self.synths[self.fallback]
@@ -118,6 +132,13 @@ class SpeechAgent(Agent):
     # -- speaking -----------------------------------------------------------------------------
     @on(ResponseSay)
     async def say(self, msg: ResponseSay) -> None:
+        said, backend = await bilingual_reply.localize(self.bus, msg, self.config)
+        if backend is not None:  # a bilingual household asked in another language
+            await self.publish(self.derive(
+                msg, Translated, device=msg.device, speaker=msg.to, mode="reply",
+                source_language=msg.language, target_language=said.language,
+                source_text=msg.text, text=said.text, backend=backend))
+            msg = said
         await self.publish(
             self.derive(msg, SpeechStarted, device=msg.device, text=msg.text, response_id=msg.id)
         )

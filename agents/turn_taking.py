@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agents import language_turns
 from agents.base import Agent, on
 from agents.sharding import owns
 from agents.turn_context import Household
@@ -129,8 +130,14 @@ class TurnTakingAgent(Agent):
     async def heard(self, msg: Utterance) -> None:
         if not owns(self.config, self.replica, msg.household):
             return
+        lang = await language_turns.route(self.bus, msg)
+        if lang.kind == "translate":
+            return  # the translation agent says it again in English; that one is judged
         async with self._lock(msg.household):
             self.home(msg.household).heard(msg)
+            if lang.kind in ("interpret", "control"):
+                await self._interpreted(msg, lang.language, lang.kind == "interpret")
+                return
             key = (msg.household, msg.device, msg.speaker)
             turn = self.turns.pop(key, None)
             if turn is not None:
@@ -146,6 +153,19 @@ class TurnTakingAgent(Agent):
                                   self._hold_key(key), lambda: self._turn_over(key))
                 return
             await self._finish(turn)
+
+    async def _interpreted(self, msg: Utterance, language: str, interpret: bool) -> None:
+        """Interpreter session: every utterance there is for the assistant, as it stands
+        (no hold for "unfinished" words: that test knows English only); words to interpret
+        go to the translation agent, "stop interpreting" to understanding."""
+        reason = (language_turns.INTERPRETER_SESSION if interpret
+                  else language_turns.SESSION_CONTROL)
+        await self.publish(self.derive(
+            msg, TurnAddressed, device=msg.device, speaker=msg.speaker, text=msg.text,
+            utterance_id=msg.id, score=1.0, reasons=[reason], interpret=interpret,
+            language=language))
+        self.home(msg.household).note(self.now(msg.household), msg.speaker, msg.device,
+                                      True, msg.loudness)
 
     @staticmethod
     def _hold_key(key: tuple[str, str, str | None]) -> str:

@@ -12,17 +12,38 @@ from bus.messages import ALL_TYPES
 
 EVENT_STREAM = "HEARTH_EVENTS"
 STATE_BUCKETS = ("timers", "dialogue", "household",
-                 "skills", "schedules")  # declared skills: state, announcements due
+                 "skills", "schedules",  # declared skills: state, announcements due
+                 "anticipation",  # goal prediction + proactive: learned links, home state
+                 "learning", "privacy")  # rewrites, few-shot intents, stats; the DP budget
 
 
 # Raw sound is never written to disk: microphone and loudspeaker frames pass on the bus only.
 UNRECORDED_TYPES = ("device.audio", "device.speaker")
 
 
+# People's words are never recorded raw either. A stream records whole subjects and cannot
+# rewrite what it stores, so the types that carry words (any of these fields) are left out of
+# the stream, and the privacy agent (agents/privacy.py) records a scrubbed copy of each as a
+# `privacy.record`. One place scrubs, the raw words stay live on the bus for the agents that
+# need them, and the replay/report (which listen live, not to the stream) see what they did.
+PRIVATE_FIELDS = frozenset({"text", "say", "accept_say", "source_text", "original_text",
+                            "slots", "data", "head", "error", "reason", "said", "meant",
+                            "examples"})
+
+
+def private_types() -> list[str]:
+    """Message types that carry people's words (recorded only as scrubbed `privacy.record`)."""
+    return sorted(name for name, cls in ALL_TYPES.items()
+                  if name not in UNRECORDED_TYPES and PRIVATE_FIELDS & set(cls.model_fields))
+
+
 def recorded_subjects() -> list[str]:
-    """The subject of every message type except raw audio frames (streams cannot exclude)."""
+    """The subject of every message type except raw audio frames and raw words (streams
+    cannot exclude)."""
+    private = set(private_types())
     return sorted({
-        subjects.pattern(cls) for name, cls in ALL_TYPES.items() if name not in UNRECORDED_TYPES
+        subjects.pattern(cls) for name, cls in ALL_TYPES.items()
+        if name not in UNRECORDED_TYPES and name not in private
     })
 
 

@@ -16,7 +16,11 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError, NoKeysError
 from nats.js.kv import KeyValue
 
+from bus import subjects
+from bus.auth import Credentials
+from bus.codec import encode
 from bus.jetstream import ensure_bucket
+from bus.messages import Message
 from bus.transport import Bus, Clock, Subscription
 
 log = logging.getLogger(__name__)
@@ -38,20 +42,43 @@ class NatsBus(Bus):
         self.nc = nc
         self.js = nc.jetstream()
         self._buckets: dict[str, KeyValue] = {}
+        self.errors: list[str] = []  # the last asynchronous errors from the server
 
     @classmethod
-    async def connect(cls, url: str, name: str, clock: Clock = time.time) -> NatsBus:
+    async def connect(cls, url: str, name: str, clock: Clock = time.time,
+                      creds: Credentials | None = None) -> NatsBus:
+        """Connect (with ``creds`` when the server has users, bus/auth.py)."""
+        errors: list[str] = []
+        connected = False
+
         async def on_error(err: Exception) -> None:
+            if not connected and "authorization" in str(err).lower():
+                # Raised out of nats.connect: wrong or missing credentials do not get better
+                # by retrying, so say so at once.
+                raise PermissionError(f"NATS at {url} refused {name}: {err}")
+            errors.append(str(err))  # permission violations arrive here, not as exceptions
+            del errors[:-20]
             log.warning("%s: NATS error: %s", name, err)
 
         nc = await nats.connect(
             servers=[url],
             name=name,
-            max_reconnect_attempts=-1,  # keep trying: the server may be restarting
+            max_reconnect_attempts=10,  # the first connection: the server should be up
             reconnect_time_wait=0.5,
             error_cb=on_error,
+            **(creds.connect_options() if creds else {}),
         )
-        return cls(nc, name, clock)
+        connected = True
+        nc.options["max_reconnect_attempts"] = -1  # from now on keep trying: it may restart
+        bus = cls(nc, name, clock)
+        bus.errors = errors
+        return bus
+
+    async def publish(self, msg: Message) -> None:
+        # The message id as Nats-Msg-Id: the event stream drops a re-sent copy (a retry after
+        # a reconnect) within its duplicate window, so the log holds each event once.
+        await self.nc.publish(subjects.subject_for(msg), encode(msg),
+                              headers={"Nats-Msg-Id": msg.id})
 
     async def publish_raw(self, subject: str, data: bytes, reply_to: str | None = None) -> None:
         await self.nc.publish(subject, data, reply=reply_to or "")

@@ -34,8 +34,12 @@ def free_port() -> int:
 class NatsServer:
     """A nats-server process on loopback; stops cleanly on ``stop()`` or context exit."""
 
-    def __init__(self, port: int | None = None, store_dir: str | None = None) -> None:
+    def __init__(self, port: int | None = None, store_dir: str | None = None,
+                 config_file: str | None = None, tls: bool = False) -> None:
         self.port = port or free_port()
+        # config_file: users, permissions and TLS (bus/auth.py); flags below still apply.
+        self.config_file = config_file
+        self.tls = tls
         self._own_store = store_dir is None
         self.store_dir = store_dir or tempfile.mkdtemp(prefix="hearth-nats-")
         self.proc: subprocess.Popen[bytes] | None = None
@@ -43,7 +47,7 @@ class NatsServer:
 
     @property
     def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
+        return f"{'tls' if self.tls else 'nats'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 10.0) -> NatsServer:
         os.makedirs(self.store_dir, exist_ok=True)
@@ -54,6 +58,7 @@ class NatsServer:
             "-js",
             "-sd", self.store_dir,
             "-l", str(self.log_path),
+            *(["-c", self.config_file] if self.config_file else []),
         ]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + timeout
@@ -80,6 +85,23 @@ class NatsServer:
         self.proc = None
         if self._own_store:
             shutil.rmtree(self.store_dir, ignore_errors=True)
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: JetStream must recover its file store on the next start."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def restart(self, hard: bool = False, down_s: float = 0.0) -> NatsServer:
+        """Stop (SIGTERM, or SIGKILL when ``hard``) and start again on the same port and store."""
+        own, self._own_store = self._own_store, False  # keep the store across the restart
+        try:
+            self.kill() if hard else self.stop()
+        finally:
+            self._own_store = own
+        time.sleep(down_s)
+        return self.start()
 
     def __enter__(self) -> NatsServer:
         return self.start()

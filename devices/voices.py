@@ -25,6 +25,8 @@ class VoiceProfile:
     pitch: float = 1.0  # > 1: higher voice (piper)
     pace: float = 1.0  # > 1: faster speech (piper)
     variant: str = ""  # espeak-ng voice variant (f3, m3, ...)
+    language: str = "en"  # what the person speaks (ISO 639-1)
+    rate: int = 160  # espeak-ng words per minute
 
 
 PROFILES = (
@@ -73,7 +75,7 @@ def _espeak(text: str, profile: VoiceProfile, language: str) -> Samples:
     if exe is None:
         raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
     voice = language + (f"+{profile.variant}" if profile.variant else "")
-    out = subprocess.run([exe, "-v", voice, "-s", "160", "--stdout", text],
+    out = subprocess.run([exe, "-v", voice, "-s", str(profile.rate), "--stdout", text],
                          capture_output=True, check=True, timeout=30).stdout
     at = out.find(b"data")
     body = out[at + 8:] if at >= 0 else b""
@@ -82,8 +84,19 @@ def _espeak(text: str, profile: VoiceProfile, language: str) -> Samples:
     return resample(audio, 22050)
 
 
-def speak(text: str, profile: VoiceProfile, language: str = "en") -> Samples:
+def in_language(profile: VoiceProfile, language: str) -> VoiceProfile:
+    """``profile`` for a person who speaks ``language``: the Piper voice speaks English only,
+    so another language is spoken by espeak-ng, a little slower than its default: at 160
+    words a minute Whisper base mishears much of espeak-ng's Portuguese, at 130 it follows."""
+    if language == "en":
+        return profile
+    variant = profile.variant if profile.backend == "espeak" else ""
+    return VoiceProfile("espeak", variant=variant, language=language, rate=130)
+
+
+def speak(text: str, profile: VoiceProfile, language: str | None = None) -> Samples:
     """``text`` in this voice: float32 at 16 kHz, peak-normalised to 1."""
+    language = language or profile.language
     audio = _espeak(text, profile, language) if profile.backend == "espeak" else _piper(
         text, profile)
     peak = float(np.max(np.abs(audio))) if audio.size else 0.0

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nats.errors import NoServersError
+
 DEFAULT_PORT = 4222
 DEFAULT_NATS = f"nats://127.0.0.1:{DEFAULT_PORT}"
 
@@ -31,18 +33,18 @@ def _parse_replicas(items: list[str]) -> dict[str, int]:
 
 
 async def _up(args: argparse.Namespace) -> int:
-    from bus.server import NatsServer
+    from hearth.secure import auth_for_up, start_server
     from hearth.stack import Stack
 
     server = None
     nats_url = args.nats
+    auth = auth_for_up(args)  # users on by default (hearth/secure.py); None with --insecure
     if nats_url is None:
-        Path(args.store).mkdir(parents=True, exist_ok=True)
-        server = NatsServer(port=args.port, store_dir=args.store).start()
+        server = start_server(args, auth)
         nats_url = server.url
     stack = Stack(nats_url=nats_url, ray_address=args.address,
                   replicas=_parse_replicas(args.replicas), audio=args.audio,
-                  **_skill_options(args))
+                  auth=auth, **_skill_options(args))
     stop = asyncio.Event()
     try:
         await stack.start()
@@ -53,8 +55,9 @@ async def _up(args: argparse.Namespace) -> int:
         names = ", ".join(a.NAME for a in stack.kinds)
         print(f"Hearth is up. NATS {nats_url} (JetStream"
               f"{', store ' + args.store if server else ''}); agents: {names}")
-        print(f"Attach a device:  hearth device sim --nats {nats_url} --household h1 "
-              f"--device kitchen")
+        print(f"Attach a device:  hearth device add h1 kitchen, then hearth device sim "
+              f"--nats {nats_url} --household h1 --device kitchen"
+              f"{' --creds ' + args.auth_dir + '/devices/h1.kitchen.json' if auth else ''}")
         print("Stop with Ctrl-C.", flush=True)
         await stop.wait()
     finally:
@@ -112,8 +115,11 @@ async def _replay(args: argparse.Namespace) -> int:
         extras.shown(runner, "\n".join(render(runner)), out)
 
     with extras:
+        from hearth.secure import client_creds
+
         async with Stack(nats_url=args.nats, ray_address=args.address,
                          with_agents=args.nats is None,
+                         creds=client_creds(args) if args.nats else None,
                          audio=args.audio or any(s.mode == "audio" for s in scenarios)) as stack:
             assert stack.bus is not None
             await extras.attach(stack.bus)
@@ -142,7 +148,10 @@ async def _device_sim(args: argparse.Namespace) -> int:
     def told(msg: DeviceSay) -> None:
         print(f"{msg.device} ◀ Hearth: {msg.text}", flush=True)
 
-    bus = await NatsBus.connect(args.nats, name=f"device-{args.device}")
+    from hearth.secure import client_creds
+
+    bus = await NatsBus.connect(args.nats, name=f"device-{args.device}",
+                                creds=client_creds(args))
     sim_cls = DeviceSimulator
     if args.audio:  # speak the lines as audio and play the assistant's voice (devices/audio_sim)
         from devices.audio_sim import AudioDeviceSimulator as sim_cls
@@ -235,6 +244,33 @@ async def _bench_turns(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _bench_proactive(args: argparse.Namespace) -> int:  # hearth/bench_proactive.py
+    from hearth.bench_proactive import bench_proactive
+
+    result = await bench_proactive(args.paths, nats_url=args.nats, ablate=args.ablate or [])
+    if args.json:
+        _print_json(result)
+    else:
+        print(json.dumps(result, indent=2))
+    return 0
+
+
+def _bench_translate(args: argparse.Namespace) -> int:  # implementation: bench_translate.py
+    from hearth.bench_translate import bench_all, bench_files, summary
+
+    if args.all:
+        if args.files:
+            raise SystemExit("hearth bench translate: --all takes no SRC TGT FILE_SRC FILE_TGT")
+        result = bench_all(speech=args.speech, ct2_dirs=args.ct2_dir)
+    elif len(args.files) != 4:
+        raise SystemExit("hearth bench translate: give SRC TGT FILE_SRC FILE_TGT, or --all")
+    else:
+        src, tgt, src_file, tgt_file = args.files
+        result = bench_files(src, tgt, src_file, tgt_file, args.backend, args.ct2_dir)
+    print(json.dumps(result, ensure_ascii=False) if args.json else summary(result))
+    return 0
+
+
 def _bench_nlu(args: argparse.Namespace) -> int:  # implementation: hearth/bench_nlu.py
     from hearth.bench_nlu import DATA, bench_default, bench_files
 
@@ -262,11 +298,25 @@ async def _learn_turns(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- hearth bench load (implementation: hearth/bench_load.py) --------------------------------
+async def _bench_load(args: argparse.Namespace) -> int:
+    from hearth.bench_load import bench_load, summary_line
+    from hearth.secure import client_creds
+
+    result = await bench_load(args.households, args.duration, args.think, args.warmup,
+                              nats_url=args.nats,
+                              creds=client_creds(args) if args.nats else None,
+                              replicas=_parse_replicas(args.replicas))
+    print(json.dumps(result, indent=2) if args.json else summary_line(result))
+    return 0
+
+
 # -- hearth watch ---------------------------------------------------------------------------
 async def _watch(args: argparse.Namespace) -> int:
+    from hearth.secure import client_creds
     from hearth.watch import watch
 
-    return await watch(args.nats, args.household, as_json=args.json)
+    return await watch(args.nats, args.household, as_json=args.json, creds=client_creds(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -286,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a folder of skills (or one skill folder) to load (repeatable)")
     up.add_argument("--audio", action="store_true",
                     help="also run the audio agents (VAD + Whisper) for devices that stream audio")
+    from hearth.secure import add_auth_arguments, add_creds_argument, add_device_parser
+
+    add_auth_arguments(up)  # --auth-dir, --insecure, --tls-cert/--tls-key/--tls-ca
     up.set_defaults(run=_up)
 
     rp = sub.add_parser("replay", help="replay scenario files and check their expectations")
@@ -297,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also write a self-contained HTML timeline of every scenario")
     rp.add_argument("--audio", action="store_true",
                     help="replay every scenario as sound: synthesized voices, ASR, TTS")
+    add_creds_argument(rp)
     rp.set_defaults(run=_replay)
 
     dev = sub.add_parser("device", help="device simulators")
@@ -312,12 +366,15 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--wait", type=float, default=2.0, help="seconds to listen after --say")
     sim.add_argument("--audio", action="store_true",
                      help="speak lines as microphone audio (TTS) and play the assistant's voice")
+    add_creds_argument(sim)
     sim.set_defaults(run=_device_sim)
+    add_device_parser(dev_sub)  # hearth device add HOUSEHOLD DEVICE
 
     wt = sub.add_parser("watch", help="tail the live bus: one coloured line per message")
     wt.add_argument("--nats", default=DEFAULT_NATS, help=f"NATS URL (default {DEFAULT_NATS})")
     wt.add_argument("--household", help="only this household (default: every household)")
     wt.add_argument("--json", action="store_true", help="one JSON object per line")
+    add_creds_argument(wt)
     wt.set_defaults(run=_watch)
 
     graph = sub.add_parser("graph", help="print the message flow declared by the agents")
@@ -366,6 +423,40 @@ def build_parser() -> argparse.ArgumentParser:
     bn.add_argument("--data", help="folder of the shared NLU data for the default run")
     bn.add_argument("--json", action="store_true", help="one JSON object on one line")
     bn.set_defaults(run=_bench_nlu)
+    bl = bench_sub.add_parser("load", help="N households at once: reply latency, memory")
+    bl.add_argument("--households", type=int, default=50, help="simulated households")
+    bl.add_argument("--duration", type=float, default=30.0,
+                    help="seconds to measure (long: a soak run, memory over time)")
+    bl.add_argument("--think", type=float, default=10.0,
+                    help="mean seconds each household waits between questions")
+    bl.add_argument("--warmup", type=float, default=5.0, help="seconds before measuring")
+    bl.add_argument("--replicas", nargs="*", default=[], metavar="KIND=N",
+                    help="agent replicas of the stack started here")
+    bl.add_argument("--nats", help="load a running `hearth up` instead of starting one")
+    add_creds_argument(bl)
+    bl.add_argument("--json", action="store_true")
+    bl.set_defaults(run=_bench_load)
+    bp = bench_sub.add_parser("proactive", help="suggestions offered, accepted, declined, "
+                              "and made during side conversations (anticipation)")
+    bp.add_argument("paths", nargs="*", help="scenario YAML files, folders or quoted globs "
+                    "(default: scenarios/library/anticipation_*.yaml)")
+    bp.add_argument("--json", action="store_true", help="one JSON object")
+    bp.add_argument("--nats", help="use this NATS server instead of an embedded one")
+    bp.add_argument("--ablate", action="append", choices=["side-talk"],
+                    help="switch a rule off to measure what it is worth")
+    bp.set_defaults(run=_bench_proactive)
+    btr = bench_sub.add_parser("translate", help="chrF, BLEU and sentences/s of a translator")
+    btr.add_argument("files", nargs="*", metavar="SRC TGT FILE_SRC FILE_TGT",
+                     help="ISO 639-1 codes (en, es, pt) and two line-aligned parallel files")
+    btr.add_argument("--all", action="store_true",
+                     help="every supported pair and backend on the repository's test sentences")
+    btr.add_argument("--backend", help="this backend instead of the best for the pair")
+    btr.add_argument("--speech", action="store_true",
+                     help="with --all: also Whisper's speech translation on spoken sentences")
+    btr.add_argument("--ct2-dir", action="append", default=[],
+                     help="a local CTranslate2 translation model directory (repeatable)")
+    btr.add_argument("--json", action="store_true", help="one JSON object on one line")
+    btr.set_defaults(run=_bench_translate)
 
     learn = sub.add_parser("learn", help="fit learned policies from labelled scenes")
     learn_sub = learn.add_subparsers(dest="learn_command", required=True)
@@ -380,16 +471,102 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also fit on the scenes held out for evaluation")
     lt.add_argument("--nats", help="use this NATS server instead of an embedded one")
     lt.set_defaults(run=_learn_turns)
+    add_learning_parsers(sub, learn_sub, bench_sub)  # learn list|intent, stats, bench learn
     return parser
+
+
+# -- hearth learn list | learn intent | stats (implementation: hearth/learn_cli.py) -----------
+def add_learning_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+                         learn_sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+                         bench_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from hearth.secure import add_creds_argument
+
+    bl = bench_sub.add_parser("learn", help="few-shot intents added live; the scrubber")
+    bl.add_argument("--intents", type=int, default=10, help="CLINC150 intents to add")
+    bl.add_argument("--shots", type=int, default=8, help="examples per added intent")
+    bl.add_argument("--seed", type=int, default=1)
+    bl.add_argument("--json", action="store_true", help="one JSON object on one line")
+    bl.set_defaults(run=_bench_learn)
+
+    ll = learn_sub.add_parser("list", help="rewrites learned from feedback, with evidence")
+    ll.add_argument("--household", help="only this household")
+    ll.add_argument("--json", action="store_true")
+    li = learn_sub.add_parser("intent", help="add an intent from 5-10 examples, live")
+    li.add_argument("intent", help="<skill>.<name>, e.g. smart_home.cinema")
+    li.add_argument("--example", "-e", action="append", required=True, help="an utterance")
+    li.add_argument("--calls", help="the declared API it calls (default: the intent itself)")
+    li.add_argument("--slot", action="append", default=[], help="NAME=VALUE it always sets")
+    li.add_argument("--household", default="h1")
+    li.add_argument("--all", action="store_true", help="for every household (skill author)")
+    st = sub.add_parser("stats", help="aggregates across households, differentially private")
+    st.add_argument("--epsilon", type=float, default=0.5, help="privacy cost of this query")
+    st.add_argument("--mechanism", choices=["laplace", "gaussian"], default="laplace")
+    st.add_argument("--total", type=float, default=3.0,
+                    help="total epsilon budget (only when none is stored yet)")
+    for p in (ll, li, st):
+        p.add_argument("--nats", default=DEFAULT_NATS, help="the running Hearth's NATS")
+        add_creds_argument(p)
+    ll.set_defaults(run=_learn_list)
+    li.set_defaults(run=_learn_intent)
+    st.set_defaults(run=_stats)
+
+
+def _bench_learn(args: argparse.Namespace) -> int:
+    from hearth.bench_learn import bench_learn
+
+    result = bench_learn(intents=args.intents, shots=args.shots, seed=args.seed,
+                         thresholds=())
+    print(json.dumps(result, indent=None if args.json else 2))
+    return 0
+
+
+async def _learn_list(args: argparse.Namespace) -> int:
+    from hearth.learn_cli import learn_list, render_list
+    from hearth.secure import client_creds
+
+    listing = await learn_list(args.nats, args.household, client_creds(args))
+    print(json.dumps(listing, indent=2) if args.json else render_list(listing))
+    return 0
+
+
+async def _learn_intent(args: argparse.Namespace) -> int:
+    from hearth.learn_cli import learn_intent, parse_slots
+    from hearth.secure import client_creds
+
+    msg = await learn_intent(args.nats, args.household, args.intent, args.example, args.calls,
+                             parse_slots(args.slot), "all" if args.all else "household",
+                             client_creds(args))
+    print(f"added {msg.intent} ({len(msg.examples)} examples) for "
+          f"{'every household' if args.all else args.household}")
+    return 0
+
+
+async def _stats(args: argparse.Namespace) -> int:
+    from hearth.learn_cli import stats
+    from hearth.secure import client_creds
+
+    result = await stats(args.nats, args.epsilon, args.mechanism, args.total,
+                         client_creds(args))
+    _print_json(result)
+    return 3 if "refused" in result else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    result = args.run(args)
-    if asyncio.iscoroutine(result):
-        result = asyncio.run(result)
+    try:
+        result = args.run(args)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+    except PermissionError as err:  # NATS refused the login: say which credential to use
+        print(f"hearth: {err} (pass --creds FILE; `hearth device add` makes one)",
+              file=sys.stderr)
+        return 2
+    except NoServersError as err:  # nothing listens at --nats: one line, not a traceback
+        print(f"hearth: no NATS server answered ({err}); is `hearth up` running, and is "
+              "--nats right?", file=sys.stderr)
+        return 2
     return int(result)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import ray
 
 from agents.base import Agent
+from bus.auth import Credentials
 from bus.clock import BusClock
 from bus.nats_bus import NatsBus
 
@@ -43,7 +44,8 @@ class AgentHost:
     """Runs one agent inside a Ray actor process, on its own NATS connection."""
 
     def __init__(self, agent_path: str, nats_url: str, replica: int,
-                 config: Mapping[str, Any]) -> None:
+                 config: Mapping[str, Any], creds: Credentials | None = None) -> None:
+        self.creds = creds  # the agents' NATS user when the server has users (bus/auth.py)
         self.agent_path = agent_path
         self.nats_url = nats_url
         self.replica = replica
@@ -58,7 +60,7 @@ class AgentHost:
                 return False
             cls = _load_class(self.agent_path)
             name = f"{cls.NAME}-{self.replica}"
-            bus = await NatsBus.connect(self.nats_url, name=name)
+            bus = await NatsBus.connect(self.nats_url, name=name, creds=self.creds)
             agent = cls(bus, BusClock(), self.config, self.replica)
             await agent.start()
             self.agent = agent
@@ -122,7 +124,9 @@ def init_ray(address: str | None = None) -> bool:
         return False
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     ray.init(
-        address=address,
+        # "local": without an address Ray would join any cluster `ray start` left running on
+        # this machine (it looks for one); Hearth starts its own unless told to join.
+        address=address or "local",
         namespace=NAMESPACE,
         include_dashboard=False,
         logging_level=logging.WARNING,
@@ -138,6 +142,7 @@ async def launch(
     replicas: Mapping[str, int] | None = None,
     config: Mapping[str, Any] | None = None,
     run: str = "hearth",
+    creds: Credentials | None = None,
 ) -> Launched:
     """Start every agent kind as Ray actors (``replicas[kind.NAME]`` of each, default 1).
 
@@ -157,7 +162,8 @@ async def launch(
             name = f"{run}-{cls.NAME}-{replica}"
             # replica_count lets agents that own households (agents/sharding.py) share them out
             handle = remote_host.options(name=name, namespace=NAMESPACE).remote(
-                _class_path(cls), nats_url, replica, {**(config or {}), "replica_count": count}
+                _class_path(cls), nats_url, replica, {**(config or {}), "replica_count": count},
+                creds,
             )
             launched.actors[name] = handle
     await asyncio.gather(*(h.ensure_started.remote() for h in launched.actors.values()))

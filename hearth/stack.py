@@ -12,6 +12,7 @@ import ray
 
 from agents.base import Agent
 from agents.registry import AUDIO_AGENTS, FLOW_AGENTS
+from bus.auth import AuthDir, Credentials
 from bus.jetstream import ensure_all
 from bus.nats_bus import NatsBus
 from bus.server import NatsServer
@@ -33,7 +34,15 @@ class Stack:
         config: Mapping[str, Any] | None = None,
         with_agents: bool = True,
         audio: bool = False,
+        auth: AuthDir | None = None,
+        tls: tuple[str, str] | None = None,
+        creds: Credentials | None = None,
     ) -> None:
+        # auth: the server has users (bus/auth.py); this stack's bus connects as admin, the
+        # agents as the agents user. tls: (cert, key) for an embedded server started here.
+        self.auth = auth
+        self.creds = creds or (auth.admin() if auth else None)  # this stack's own bus
+        self.tls = tls
         self.nats_url = nats_url
         self.ray_address = ray_address
         self.store_dir = store_dir
@@ -55,14 +64,19 @@ class Stack:
 
     async def start(self) -> Stack:
         if self.nats_url is None:
-            self.server = NatsServer(store_dir=self.store_dir).start()
+            config = (str(self.auth.server_config(*(self.tls or (None, None))))
+                      if self.auth else None)
+            self.server = NatsServer(store_dir=self.store_dir, config_file=config,
+                                     tls=self.tls is not None).start()
             self.nats_url = self.server.url
-        self.bus = await NatsBus.connect(self.nats_url, name=f"hearth-{self.run_id}")
+        self.bus = await NatsBus.connect(self.nats_url, name=f"hearth-{self.run_id}",
+                                         creds=self.creds)
         await ensure_all(self.bus.js)
         if self.with_agents:
             self._own_ray = init_ray(self.ray_address)
             self.launched = await launch(self.nats_url, self.kinds, self.replicas, self.config,
-                                         run=self.run_id)
+                                         run=self.run_id,
+                                         creds=self.auth.agents() if self.auth else None)
             await self.launched.supervise()
         return self
 

@@ -23,6 +23,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
+from bus.auth import Credentials
 from bus.codec import DecodeError, decode
 from bus.describe import describe, is_frame_type, plain
 from bus.messages import Message
@@ -209,12 +210,12 @@ def _printer(as_json: bool, out: TextIO) -> Callable[[list[Line]], None]:
 
 
 async def watch(nats_url: str, household: str | None = None, as_json: bool = False,
-                out: TextIO | None = None) -> int:
+                out: TextIO | None = None, creds: Credentials | None = None) -> int:
     """Print the bus until Ctrl-C (or SIGTERM)."""
     stream = out if out is not None else sys.stdout
     view = WatchView(as_json=as_json, show_household=household is None)
     emit = _printer(as_json, stream)
-    bus = await NatsBus.connect(nats_url, name="hearth-watch")
+    bus = await NatsBus.connect(nats_url, name="hearth-watch", creds=creds)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

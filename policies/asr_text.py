@@ -14,7 +14,7 @@ import re
 ASSISTANT_NAME = "Hearth"
 HOTWORDS = "Hey Hearth, set a timer."  # decoder prompt: the name and the built-in commands
 NO_SPEECH = 0.6  # Whisper's own no-speech probability above which a window is silence
-GREETINGS = ("hey", "hi", "ok", "okay", "hay", "a", "eh")
+GREETINGS = ("hey", "hi", "ok", "okay", "hay", "a", "eh", "pay")  # "pay": a clipped "hey"
 # Ways a small model spells "Hearth" when it opens a command.
 _NAME_LIKE = re.compile(
     r"^(hearth|hearths|harth|hart|harts|heart|hearts|harv|harz|hars|hurth|herth|earth|arth"
@@ -74,7 +74,7 @@ def restore_name(text: str, name: str = ASSISTANT_NAME) -> str:
     fixed = [*words[:first], name + tail, *words[first + 1:]]
     if first == 1:
         # "A hearth" -> "Hey Hearth"; "Hey, Hearth" -> "Hey Hearth": one wake phrase.
-        fixed[0] = "Hey" if _key(words[0]) in ("a", "hay", "eh") else words[0].rstrip(",")
+        fixed[0] = "Hey" if _key(words[0]) in ("a", "hay", "eh", "pay") else words[0].rstrip(",")
     return " ".join(fixed)
 
 

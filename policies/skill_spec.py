@@ -82,6 +82,19 @@ class Arg(_Strict):
         return self
 
 
+class FollowUp(_Strict):
+    """A latent goal an API often leads to (seeds goal prediction): the intent to offer, its
+    slots as templates over the request's slots and the result's data ("{seconds}",
+    "{degrees|plus:2}"), and the question to ask ("... a timer for {seconds|duration}?")."""
+
+    intent: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+    slots: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    say: str = Field(min_length=1)
+    confidence: float = Field(default=0.6, ge=0.0, le=1.0)  # the prior before any feedback
+    # Only when the request had these values ({city: beach}: the beach forecast, not any).
+    when: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
 class Api(_Strict):
     description: str = ""
     args: dict[str, Arg] = Field(default_factory=dict)
@@ -90,6 +103,7 @@ class Api(_Strict):
     # A question asked before the API runs (risky actions); {arg} names are filled in.
     confirm: str | None = None
     samples: list[str] = Field(default_factory=list)
+    follow_ups: list[FollowUp] = Field(default_factory=list)  # latent goals (anticipation)
 
     @field_validator("args")
     @classmethod

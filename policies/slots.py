@@ -34,7 +34,7 @@ LANGUAGES: dict[str, list[str]] = {
     "english": [], "spanish": ["castilian"], "french": [], "german": [], "italian": [],
     "portuguese": [], "dutch": [], "chinese": ["mandarin"], "japanese": [], "korean": [],
     "russian": [], "arabic": [], "hindi": [], "polish": [], "swedish": [], "turkish": [],
-    "greek": [],
+    "greek": [], "catalan": [],
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Words that carry no content: ignored when measuring how much of an utterance slots cover.

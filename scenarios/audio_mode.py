@@ -22,9 +22,12 @@ from scenarios.model import Scenario
 def voice_map(scenario: Scenario) -> Callable[[str | None], voices.VoiceProfile]:
     """Person id (or the speaker id a device reports) -> that person's voice."""
     order = {p.id: i for i, p in enumerate(scenario.people)}
+    language = {p.id: p.language for p in scenario.people}
 
     def voice_of(speaker: str | None) -> voices.VoiceProfile:
-        return voices.profile_for(order.get(speaker or "", 0))
+        profile = voices.profile_for(order.get(speaker or "", 0))
+        # A person who speaks another language speaks it (a voice for that language).
+        return voices.in_language(profile, language.get(speaker or "", "en"))
 
     return voice_of
 

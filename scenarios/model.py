@@ -1,8 +1,8 @@
 """The scenario format: devices, people and a timeline of what happens and what is expected.
 
 Each timeline step is a mapping with exactly one action key: ``say``, ``look``, ``move``,
-``advance``, ``wait`` or ``expect``. ``to:`` on a ``say`` is ground truth for scoring only;
-the replay engine never puts it on the bus.
+``advance``, ``wait``, ``expect`` or ``locate`` (a phone reports a place). ``to:`` on a
+``say`` is ground truth for scoring only; the replay engine never puts it on the bus.
 """
 
 from __future__ import annotations
@@ -110,6 +110,33 @@ class Move(_Strict):
     to: str  # the device they are now next to
 
 
+class Locate(_Strict):
+    """A phone reports where its owner is (``device.location``): location reminders."""
+
+    line: int
+    locate: str  # whose phone
+    place: str = Field(min_length=1)
+    device: str  # the phone that reports it
+
+
+class Publish(_Strict):
+    """Put a message on the bus as a tool would (``hearth learn intent`` publishes
+    ``learning.intent_added``): its type and fields; the replay adds household, time, source."""
+
+    line: int
+    publish: dict[str, Any]
+
+    @field_validator("publish")
+    @classmethod
+    def _a_message(cls, value: dict[str, Any]) -> dict[str, Any]:
+        kind = value.get("type")
+        if kind not in ALL_TYPES:
+            raise ValueError(f"publish needs the type of a message, not {kind!r}")
+        ALL_TYPES[kind].model_validate({"household": "h", "ts": 0.0, "source": "replay",
+                                        **value})
+        return value
+
+
 class Advance(_Strict):
     line: int
     advance: float
@@ -189,9 +216,10 @@ class Expect(_Strict):
     expect: Expectation
 
 
-Step = Say | Look | Move | Advance | Wait | Expect
+Step = Say | Look | Move | Advance | Wait | Expect | Locate | Publish
 _STEP_BY_KEY: dict[str, type[Step]] = {
     "say": Say, "look": Look, "move": Move, "advance": Advance, "wait": Wait, "expect": Expect,
+    "locate": Locate, "publish": Publish,
 }
 
 
@@ -249,7 +277,7 @@ def _check_references(scenario: Scenario, lines: dict[Any, int], file: str) -> N
             raise ScenarioError(file, line_of(lines, ("people", i, "at")),
                                 f"person {person.id!r} is at unknown device {person.at!r}")
     for step in scenario.timeline:
-        who = {Say: "by", Look: "look", Move: "move"}.get(type(step))
+        who = {Say: "by", Look: "look", Move: "move", Locate: "locate"}.get(type(step))
         if who and getattr(step, who) not in people:
             raise ScenarioError(file, step.line, f"unknown person {getattr(step, who)!r}")
         named = [getattr(step, "device", None), getattr(step, "at", None)]

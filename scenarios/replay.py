@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from bus.clock import BusClock, announce_virtual_time
 from bus.messages import (
+    ALL_TYPES,
     DeviceSay,
     IntentRecognized,
     Message,
@@ -29,8 +30,10 @@ from scenarios.model import (
     Advance,
     Expect,
     Expectation,
+    Locate,
     Look,
     Move,
+    Publish,
     Say,
     Scenario,
     Wait,
@@ -131,6 +134,12 @@ class ScenarioRunner:
                 elif isinstance(step, Move):
                     self.location[step.move] = step.to
                     await self._show_people()
+                elif isinstance(step, Locate):  # a phone reports where its owner is
+                    await self.sims[step.device].locate(step.locate, step.place)
+                elif isinstance(step, Publish):  # a tool's message (hearth learn intent)
+                    await self.bus.publish(ALL_TYPES[step.publish["type"]].model_validate({
+                        "household": self.household, "source": "replay",
+                        "ts": self.clock.now(self.household), **step.publish}))
         except Exception as exc:  # report, do not crash a multi-scenario replay
             self.result.error = f"{type(exc).__name__}: {exc}"
         finally:

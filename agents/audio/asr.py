@@ -13,6 +13,7 @@ import math
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from faster_whisper.tokenizer import Tokenizer
 
 MAX_WINDOW_S = 30.0
+# How much the language detector's probability counts when choosing between the transcripts
+# of an utterance in each candidate language (weight of its log, added to the average token
+# log-probability of each transcript).
+LANGUAGE_PRIOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -87,18 +92,18 @@ class WhisperAsr:
                                   cpu_threads=cfg.cpu_threads, num_workers=cfg.num_workers,
                                   local_files_only=True)
         self.multilingual = bool(self.model.model.is_multilingual)
-        self._tokenizers: dict[str, Tokenizer] = {}
+        self._tokenizers: dict[str, Tokenizer] = {}  # by "task:language"
         self._lock = threading.Lock()
 
-    def _tokenizer(self, language: str) -> Tokenizer:
+    def _tokenizer(self, language: str, task: str = "transcribe") -> Tokenizer:
         from faster_whisper.tokenizer import Tokenizer
 
         with self._lock:
-            tok = self._tokenizers.get(language)
+            tok = self._tokenizers.get(f"{task}:{language}")
             if tok is None:
-                tok = Tokenizer(self.model.hf_tokenizer, self.multilingual, task="transcribe",
+                tok = Tokenizer(self.model.hf_tokenizer, self.multilingual, task=task,
                                 language=language if self.multilingual else None)
-                self._tokenizers[language] = tok
+                self._tokenizers[f"{task}:{language}"] = tok
             return tok
 
     def _features(self, audio: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -109,7 +114,13 @@ class WhisperAsr:
         feats = self.model.feature_extractor(x)[:, : int(window * 100)]
         return np.ascontiguousarray(feats[None].astype(np.float32))
 
-    def transcribe(self, audio: npt.NDArray[np.float32]) -> Transcript:
+    def transcribe(self, audio: npt.NDArray[np.float32],
+                   languages: Sequence[str] | None = None) -> Transcript:
+        """``languages``: the only languages the speech can be in (an interpreter session's
+        two). Whisper's language detection alone is unreliable on short or synthetic speech
+        (it took espeak-ng's Portuguese for Thai or English), so then each candidate is
+        decoded and the likelier transcript wins (``LANGUAGE_PRIOR`` weighs the detector's
+        own vote in). None: the detected language, any the model knows."""
         import ctranslate2
 
         began = time.perf_counter()
@@ -117,13 +128,52 @@ class WhisperAsr:
         feats = self._features(audio)
         encoded = self.model.model.encode(ctranslate2.StorageView.from_array(feats),
                                           to_cpu=False)
-        language = self.cfg.language or "en"
+        candidates = [self.cfg.language or "en"]
+        prior: dict[str, float] = {}
         if self.multilingual and self.cfg.language is None:
             results = self.model.model.detect_language(encoded)[0]
-            language = results[0][0][2:-2]
-        tok = self._tokenizer(language)
+            prior = {r[0][2:-2]: float(r[1]) for r in results}
+            candidates = [results[0][0][2:-2]]
+            if languages:
+                candidates = [lang for lang in languages if lang in prior] or candidates
+        decoded = [self._decode(encoded, lang, dur) for lang in candidates]
+        if len(decoded) > 1:
+            best = max(decoded, key=lambda d: d[1] + LANGUAGE_PRIOR * math.log(
+                max(prior.get(d[0], 0.0), 1e-6)))
+        else:
+            best = decoded[0]
+        language, avg, no_speech, raw = best
+        # Noise that got past the VAD decodes to filler ("you", "I'm"): drop it.
+        text = "" if asr_text.no_speech(no_speech) else asr_text.clean(raw)
+        return Transcript(
+            text=text, language=language, avg_logprob=avg, no_speech_prob=no_speech,
+            confidence=asr_text.confidence(avg, no_speech), audio_s=dur,
+            compute_ms=(time.perf_counter() - began) * 1000.0,
+        )
+
+    def to_english(self, audio: npt.NDArray[np.float32], language: str | None = None) -> str:
+        """Whisper's speech translation: speech in ``language`` (None: detected) -> English,
+        with the same short window and length cap as ``transcribe`` (the stock 30 s window
+        is several times slower and loops more)."""
+        import ctranslate2
+
+        if not self.multilingual:
+            raise ValueError(f"{self.path} is English-only: it cannot translate speech")
+        feats = self._features(audio)
+        encoded = self.model.model.encode(ctranslate2.StorageView.from_array(feats),
+                                          to_cpu=False)
+        if language is None:
+            language = self.model.model.detect_language(encoded)[0][0][0][2:-2]
+        _lang, _avg, no_speech, raw = self._decode(encoded, language, audio.size / SAMPLE_RATE,
+                                                   task="translate")
+        return "" if asr_text.no_speech(no_speech) else asr_text.clean(raw)
+
+    def _decode(self, encoded: object, language: str, dur: float,
+                task: str = "transcribe") -> tuple[str, float, float, str]:
+        """(language, average log-probability, no-speech probability, raw text)."""
+        tok = self._tokenizer(language, task)
         prompt: list[int] = []
-        if self.cfg.hotwords:
+        if self.cfg.hotwords and task == "transcribe":
             prompt = [tok.sot_prev, *tok.encode(" " + self.cfg.hotwords.strip())]
         prompt += [*tok.sot_sequence, tok.no_timestamps]
         # About 6 tokens a second is fast speech; the cap stops a runaway loop early.
@@ -134,15 +184,7 @@ class WhisperAsr:
             no_repeat_ngram_size=0,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < tok.eot]
-        raw = tok.decode(tokens)
         avg = float(result.scores[0]) if result.scores else float("-inf")
         if not math.isfinite(avg):
             avg = -10.0
-        no_speech = float(result.no_speech_prob)
-        # Noise that got past the VAD decodes to filler ("you", "I'm"): drop it.
-        text = "" if asr_text.no_speech(no_speech) else asr_text.clean(raw)
-        return Transcript(
-            text=text, language=language, avg_logprob=avg, no_speech_prob=no_speech,
-            confidence=asr_text.confidence(avg, no_speech), audio_s=dur,
-            compute_ms=(time.perf_counter() - began) * 1000.0,
-        )
+        return language, avg, float(result.no_speech_prob), tok.decode(tokens)

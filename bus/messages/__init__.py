@@ -18,8 +18,10 @@ from bus.messages.device import (
     DeviceVision,
     SeenPerson,
 )
-from bus.messages.dialogue import DialogueState, ResponseSay
+from bus.messages.dialogue import DialogueCompleted, DialogueState, ResponseSay
+from bus.messages.goal import GoalFeedback, GoalHeld, GoalSuggestion
 from bus.messages.intent import IntentRecognized, Slots, SlotValue
+from bus.messages.learning import IntentAdded, LearningRewrite
 from bus.messages.perception import (
     Attention,
     AudioStats,
@@ -27,9 +29,11 @@ from bus.messages.perception import (
     Prosody,
     Utterance,
 )
+from bus.messages.privacy import PrivacyForgotten, PrivacyRecord
 from bus.messages.skill import SkillCall, SkillEvent, SkillResult
 from bus.messages.speech import SpeechFinished, SpeechStarted, SpeechStop
 from bus.messages.system import AgentError, Clock, Ping, Pong, Rejected
+from bus.messages.translation import Translated, TranslationFailed
 from bus.messages.turn import TurnAddressed, TurnDecision, TurnIgnored
 
 AnyMessage = Annotated[
@@ -46,6 +50,10 @@ AnyMessage = Annotated[
         IntentRecognized,
         DialogueState,
         ResponseSay,
+        DialogueCompleted,
+        GoalSuggestion,
+        GoalFeedback,
+        GoalHeld,
         SkillCall,
         SkillResult,
         SkillEvent,
@@ -62,6 +70,12 @@ AnyMessage = Annotated[
         Clock,
         Ping,
         Pong,
+        LearningRewrite,  # self-learning (issue 8)
+        IntentAdded,
+        PrivacyRecord,
+        PrivacyForgotten,
+        Translated,
+        TranslationFailed,
     ],
     Field(discriminator="type"),
 ]
@@ -89,12 +103,20 @@ __all__ = [
     "DeviceSpeaker",
     "DeviceTranscript",
     "DeviceVision",
+    "DialogueCompleted",
     "DialogueState",
+    "GoalFeedback",
+    "GoalHeld",
+    "GoalSuggestion",
+    "IntentAdded",
     "IntentRecognized",
+    "LearningRewrite",
     "Message",
     "PartialTranscript",
     "Ping",
     "Pong",
+    "PrivacyForgotten",
+    "PrivacyRecord",
     "Prosody",
     "Rejected",
     "ResponseSay",
@@ -107,6 +129,8 @@ __all__ = [
     "SpeechFinished",
     "SpeechStarted",
     "SpeechStop",
+    "Translated",
+    "TranslationFailed",
     "TurnAddressed",
     "TurnDecision",
     "TurnIgnored",

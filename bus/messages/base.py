@@ -10,7 +10,7 @@ import re
 import uuid
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 # One subject token: household ids, device ids and skill names all become tokens of a subject,
 # so they may not contain the NATS separators or wildcards.
@@ -53,6 +53,15 @@ class Message(BaseModel):
     @classmethod
     def _household_is_token(cls, value: str) -> str:
         return check_token(value, "household")
+
+    @field_validator("device", "skill", check_fields=False)
+    @classmethod
+    def _key_is_token(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Every message that names a device or a skill (response.say, intent.recognized, ...)
+        # leads to a device or skill subject downstream; an impossible id is rejected here, at
+        # the edge, rather than failing the agent that builds the device.say or skill.call
+        # (found by tests/unit/agents/test_fuzz.py).
+        return value if value is None else check_token(value, str(info.field_name))
 
     @field_validator("ts")
     @classmethod

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
+
+from pydantic import Field
 
 from bus.messages.base import Message
+from bus.messages.intent import Slots
 
 
 class DialogueState(Message):
@@ -27,3 +30,16 @@ class ResponseSay(Message):
     language: str = "en"
     to: str | None = None  # the person addressed, when known
     expects_reply: bool = False
+
+
+class DialogueCompleted(Message):
+    """A request the assistant carried out: what was asked, with which slots, and what the
+    skill answered. Goal prediction and the proactive agent learn from these."""
+
+    type: Literal["dialogue.completed"] = "dialogue.completed"
+    device: str
+    speaker: str | None = None
+    skill: str
+    intent: str
+    slots: Slots = Field(default_factory=dict)
+    data: dict[str, Any] = Field(default_factory=dict)

@@ -24,3 +24,6 @@ class IntentRecognized(Message):
     slots: Slots = Field(default_factory=dict)
     confidence: float = Field(ge=0.0, le=1.0)
     runner_up: str | None = None
+    # What self-learning changed before routing: rewrite ids ("rewrite:<id>"), a taught
+    # concept ("concept:<name>"), an intent added from examples ("intent:<name>").
+    applied: list[str] = Field(default_factory=list)

@@ -45,6 +45,10 @@ class Utterance(Message):
     # assistant was talking on this device at the time (overlapping speech).
     prosody: Prosody | None = None
     during_assistant_speech: bool = False
+    # Bilingual household: the request as said, before the translation agent put it into
+    # English for understanding (``text`` is then the English).
+    translated_from: str | None = None  # ISO 639-1 of what was said
+    original_text: str | None = None
 
 
 class Attention(Message):

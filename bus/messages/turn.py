@@ -22,6 +22,10 @@ class TurnDecision(Message):
 
 class TurnAddressed(TurnDecision):
     type: Literal["turn.addressed"] = "turn.addressed"
+    # Interpreter session: the words are for the other person, through the assistant; the
+    # translation agent takes them and understanding leaves them alone.
+    interpret: bool = False
+    language: str | None = None  # ISO 639-1 of the words, when known and not English
 
 
 class TurnIgnored(TurnDecision):

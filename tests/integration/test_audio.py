@@ -99,7 +99,13 @@ async def test_barge_in_stops_the_voice_within_200_ms_of_bus_time(stack: Stack) 
         assert line.first_seq is not None
         voiced = np.cumsum([float(np.mean(f ** 2)) > 1e-4 for f in frames(line.samples)])
         due_seq = line.first_seq + int(np.searchsorted(voiced * FRAME_S, 0.75))
-        mic = {s.msg.seq: s.msg for s in recorder.seen if isinstance(s.msg, DeviceAudio)}
+        # The recorder's own subscription may still be catching up on the microphone frames.
+        for _ in range(100):
+            mic = {s.msg.seq: s.msg for s in recorder.seen if isinstance(s.msg, DeviceAudio)}
+            if due_seq in mic:
+                break
+            await asyncio.sleep(0.02)
+        assert due_seq in mic, (due_seq, sorted(mic)[-5:])
         due_ts = mic[due_seq].ts + FRAME_S  # the end of that frame
         assert stop.ts - due_ts <= 0.2 + FRAME_S, (stop.ts - due_ts)
         stopped = await _wait(recorder, DevicePlayback, state="stopped")

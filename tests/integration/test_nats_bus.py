@@ -10,7 +10,15 @@ import pytest
 from bus import subjects
 from bus.codec import decode, encode
 from bus.jetstream import EVENT_STREAM, ensure_all
-from bus.messages import DeviceTranscript, Message, Rejected, SkillCall, SkillResult, Utterance
+from bus.messages import (
+    DeviceTranscript,
+    DialogueState,
+    Message,
+    Rejected,
+    SkillCall,
+    SkillResult,
+    Utterance,
+)
 from bus.nats_bus import NatsBus
 from bus.server import NatsServer
 
@@ -106,7 +114,10 @@ async def test_key_value_state(bus: NatsBus) -> None:
 
 async def test_event_stream_records_household_messages(bus: NatsBus) -> None:
     await ensure_all(bus.js)
-    sent = utterance("n5", "recorded")
+    # A message without people's words is recorded as it is (words: tests/integration/
+    # test_privacy.py, they are recorded only scrubbed).
+    sent = DialogueState(ts=time.time(), household="n5", source="test", device="kitchen",
+                         expecting_reply=False, open_until=time.time())
     await bus.publish(sent)
     await bus.nc.flush()
     subject = subjects.subject_for(sent)
@@ -142,13 +153,17 @@ async def test_garbage_is_rejected_and_the_next_message_handled(bus: NatsBus) ->
     assert mine[0].head == b"\xc1\x00garbage"
 
 
-def test_raw_audio_is_not_recorded_but_every_other_type_is() -> None:
-    from bus.jetstream import recorded_subjects
+def test_raw_audio_and_raw_words_are_not_recorded_but_every_other_type_is() -> None:
+    from bus.jetstream import private_types, recorded_subjects
     from bus.messages import ALL_TYPES
 
     recorded = recorded_subjects()
     assert "hh.*.device.*.audio" not in recorded
-    assert "hh.*.device.*.transcript" in recorded
-    assert "hh.*.perception.utterance" in recorded
-    kept = [t for t in ALL_TYPES if t not in ("device.audio", "device.speaker")]
+    # Words are recorded only as scrubbed privacy.record copies (agents/privacy.py).
+    assert "hh.*.device.*.transcript" not in recorded
+    assert "hh.*.perception.utterance" not in recorded
+    assert "hh.*.privacy.record" in recorded
+    assert "hh.*.dialogue.state" in recorded
+    kept = [t for t in ALL_TYPES if t not in ("device.audio", "device.speaker")
+            and t not in private_types()]
     assert len(recorded) == len(kept)

@@ -78,8 +78,9 @@ async def test_shopping_list_and_translation(hub: MemoryHub,
         "added": ["milk", "eggs", "bread"]}
     assert (await caller.call("shopping", "list")).say == (
         "On your shopping list: milk, eggs and bread.")
-    assert (await caller.call("translation", "start", target="french")).say.startswith(
-        "Interpreting between English and French.")
+    # a pair an installed backend serves both ways (issue 7: others are refused)
+    assert (await caller.call("translation", "start", target="portuguese")).say.startswith(
+        "Interpreting between English and Portuguese.")
     assert (await caller.call("translation", "status")).data == {"active": True}
     assert (await caller.call("translation", "stop")).ok
     assert not (await caller.call("translation", "stop")).ok

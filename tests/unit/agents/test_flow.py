@@ -86,10 +86,16 @@ class Home:
 
 async def build_home(hub: MemoryHub, start_agent: AgentFactory, start: float) -> Home:
     agents = {}
+    # Clocks start on wall time and jump together to ``start`` once every agent is up, as after
+    # ``hearth up``: a clock set before a slow agent starts would already be ahead of the rest.
     for cls in FLOW:
-        agents[cls.NAME] = await start_agent(cls, virtual_clock(start))
+        agents[cls.NAME] = await start_agent(cls, BusClock())
     clock = virtual_clock(start)
     await announce_virtual_time(MemoryBus(hub, "replay"), HOUSEHOLD, start, source="replay")
+    await hub.settle()
+    for agent in agents.values():
+        await agent.idle()
+    assert all(abs(a.clock.now(HOUSEHOLD) - start) < 1.0 for a in agents.values())
     kitchen = await DeviceSimulator(MemoryBus(hub, "kitchen"), HOUSEHOLD, "kitchen",
                                     clock=clock).start()
     return Home(hub, kitchen, MemoryBus(hub, "replay"), agents, clock, start_agent)

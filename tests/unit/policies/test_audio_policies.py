@@ -62,6 +62,8 @@ def test_repetition_loops_are_collapsed(raw: str, clean: str) -> None:
 @pytest.mark.parametrize(("raw", "fixed"), [
     ("Hey Hart, set a timer.", "Hey Hearth, set a timer."),
     ("A hearth said a timer.", "Hey Hearth said a timer."),
+    ("Pay Hearth.", "Hey Hearth."),  # seen: the greeting's h clipped by the microphone start
+    ("Pay the bill", "Pay the bill"),
     ("Hey, Harv, cancel it", "Hey Hearth, cancel it"),
     ("Hey, Hearth, set a timer.", "Hey Hearth, set a timer."),
     ("Heart rate is up", "Heart rate is up"),

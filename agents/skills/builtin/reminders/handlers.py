@@ -41,6 +41,12 @@ def _content(text: str) -> set[str]:
 @handles("add")
 async def add(ctx: SkillContext, args: Args) -> Reply:
     what = _about(str(args["what"]))
+    if "place" in args and "time" not in args and "after" not in args:
+        # A location reminder: the proactive agent says it when the person's phone reports
+        # the place (it learns of it from dialogue.completed with this data).
+        place = str(args["place"])
+        return Reply(f"OK, I'll remind you to {what} when you're at the {place}.",
+                     data={"what": what, "place": place})
     due = _due(ctx, args)
     if due is None:
         return Reply("When should I remind you?", ok=False, ask="time")

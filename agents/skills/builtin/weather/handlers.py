@@ -11,6 +11,7 @@ import yaml
 
 from agents.skills.sdk import Args, Reply, SkillContext, handles
 
+PLACES = {"beach": " at the beach"}  # how a place that is no city is said
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Conditions in the data file that count as each condition a person may ask about.
 MEANS = {
@@ -43,7 +44,7 @@ def _lookup(ctx: SkillContext, args: Args) -> tuple[str, list[Any], str] | Reply
     if key not in data["cities"]:
         return Reply(f"I have no forecast for {city.title()}.", ok=False)
     day, spoken = _day(ctx, args)
-    place = "" if city == "home" else f" in {city.title()}"
+    place = "" if city == "home" else PLACES.get(city, f" in {city.title()}")
     return spoken, data["cities"][key][WEEKDAYS[day.weekday()]], place
 
 
@@ -70,3 +71,15 @@ async def will_it(ctx: SkillContext, args: Args) -> Reply:
     return Reply(f"{answer}: {spoken}{place} the forecast is {condition}, high of {high}, "
                  f"{rain} percent chance of precipitation.",
                  data={"answer": yes, "condition": condition})
+
+
+@handles("beach_day")
+async def beach_day(ctx: SkillContext, args: Args) -> Reply:
+    days = _data(ctx.folder).get("beach_days", {})
+    if str(args.get("city", "beach")) != "beach" or not days:
+        return Reply("I only have beach-day details for the beach.", ok=False)
+    day, spoken = _day(ctx, args)
+    water, uv, wind, tide = days[WEEKDAYS[day.weekday()]]
+    return Reply(f"At the beach {spoken}: the sea is {water} degrees, UV index {uv}, wind "
+                 f"{wind} kilometres an hour, high tide at {tide}.",
+                 data={"water_c": water, "uv": uv, "wind_kmh": wind, "high_tide": str(tide)})
