@@ -9,7 +9,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from nats.errors import NoServersError
 
@@ -17,8 +17,17 @@ DEFAULT_PORT = 4222
 DEFAULT_NATS = f"nats://127.0.0.1:{DEFAULT_PORT}"
 
 
+# Where results go. With --json, everything else printed to stdout while a command runs (Ray
+# relays its workers' and raylet's lines there) is sent to stderr, so stdout stays one object.
+_OUT: TextIO = sys.stdout
+
+
+def _emit(text: str) -> None:
+    print(text, file=_OUT, flush=True)
+
+
 def _print_json(obj: Any) -> None:
-    print(json.dumps(obj, indent=2, default=str))
+    _emit(json.dumps(obj, indent=2, default=str))
 
 
 # -- hearth up ------------------------------------------------------------------------------
@@ -223,7 +232,7 @@ async def _bench_audio(args: argparse.Namespace) -> int:
     run = bench_asr if args.bench == "asr" else bench_speech
     result = await run(n=args.n, model=args.model, min_window_s=args.min_window,
                        nats_url=args.nats)
-    print(json.dumps(result, indent=2) if args.json else summary_line(result))
+    _emit(json.dumps(result, indent=2) if args.json else summary_line(result))
     return 0
 
 
@@ -251,7 +260,7 @@ async def _bench_proactive(args: argparse.Namespace) -> int:  # hearth/bench_pro
     if args.json:
         _print_json(result)
     else:
-        print(json.dumps(result, indent=2))
+        _emit(json.dumps(result, indent=2))
     return 0
 
 
@@ -267,7 +276,7 @@ def _bench_translate(args: argparse.Namespace) -> int:  # implementation: bench_
     else:
         src, tgt, src_file, tgt_file = args.files
         result = bench_files(src, tgt, src_file, tgt_file, args.backend, args.ct2_dir)
-    print(json.dumps(result, ensure_ascii=False) if args.json else summary(result))
+    _emit(json.dumps(result, ensure_ascii=False) if args.json else summary(result))
     return 0
 
 
@@ -281,7 +290,7 @@ def _bench_nlu(args: argparse.Namespace) -> int:  # implementation: hearth/bench
     else:
         result = bench_files(args.format, args.train, args.test, args.shots, args.seed,
                              [k for k in args.test_keys.split(",") if k])
-    print(json.dumps(result, indent=2 if not args.json else None, default=str))
+    _emit(json.dumps(result, indent=2 if not args.json else None, default=str))
     return 0
 
 
@@ -307,7 +316,7 @@ async def _bench_load(args: argparse.Namespace) -> int:
                               nats_url=args.nats,
                               creds=client_creds(args) if args.nats else None,
                               replicas=_parse_replicas(args.replicas))
-    print(json.dumps(result, indent=2) if args.json else summary_line(result))
+    _emit(json.dumps(result, indent=2) if args.json else summary_line(result))
     return 0
 
 
@@ -316,7 +325,8 @@ async def _watch(args: argparse.Namespace) -> int:
     from hearth.secure import client_creds
     from hearth.watch import watch
 
-    return await watch(args.nats, args.household, as_json=args.json, creds=client_creds(args))
+    return await watch(args.nats, args.household, as_json=args.json, out=_OUT,
+                       creds=client_creds(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -516,7 +526,7 @@ def _bench_learn(args: argparse.Namespace) -> int:
 
     result = bench_learn(intents=args.intents, shots=args.shots, seed=args.seed,
                          thresholds=())
-    print(json.dumps(result, indent=None if args.json else 2))
+    _emit(json.dumps(result, indent=None if args.json else 2))
     return 0
 
 
@@ -525,7 +535,7 @@ async def _learn_list(args: argparse.Namespace) -> int:
     from hearth.secure import client_creds
 
     listing = await learn_list(args.nats, args.household, client_creds(args))
-    print(json.dumps(listing, indent=2) if args.json else render_list(listing))
+    _emit(json.dumps(listing, indent=2) if args.json else render_list(listing))
     return 0
 
 
@@ -553,6 +563,10 @@ async def _stats(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    global _OUT
+    _OUT = sys.stdout
+    if getattr(args, "json", False):
+        sys.stdout = sys.stderr
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -567,6 +581,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hearth: no NATS server answered ({err}); is `hearth up` running, and is "
               "--nats right?", file=sys.stderr)
         return 2
+    finally:
+        sys.stdout = _OUT
     return int(result)
 
 
