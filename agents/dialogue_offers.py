@@ -12,7 +12,7 @@ Every completed request is published as ``dialogue.completed`` for the learners.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgpack
 
@@ -44,10 +44,10 @@ class Accepted:
 class OffersMixin(Agent):
     """Handlers and helpers the dialogue agent inherits (it provides ``_say``)."""
 
-    async def _say(self, cause: Message, text: str, *, speaker: str | None = None,
-                   device: str | None = None, expects_reply: bool = False,
-                   skill: str | None = None, window_s: float = ANSWER_WINDOW_S) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the dialogue agent; declared here for the type checker
+        async def _say(self, cause: Message, text: str, *, speaker: str | None = None,
+                       device: str | None = None, expects_reply: bool = False,
+                       skill: str | None = None, window_s: float = ANSWER_WINDOW_S) -> None: ...
 
     @staticmethod
     def _offer_key(household: str, device: str) -> str:

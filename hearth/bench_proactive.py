@@ -11,14 +11,13 @@ or everyone) within ``SIDE_TALK_WINDOW_S`` of bus time before it. The goal is ze
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bus.messages import GoalFeedback, GoalHeld, GoalSuggestion
-from hearth.bench_turns import scenario_files
+from hearth.bench_turns import replay_runners, scenario_files
 from scenarios.model import ASSISTANT, Scenario, load_scenario
 from scenarios.recorder import Seen
 from scenarios.replay import ScenarioRunner
@@ -97,23 +96,11 @@ def totals(per_scenario: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 async def replay_all(stack: Stack, scenarios: Sequence[Scenario],
                      concurrency: int = CONCURRENCY) -> list[ScenarioRunner]:
-    assert stack.bus is not None
-    bus = stack.bus
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(scenario: Scenario) -> ScenarioRunner:
-        # Audio scenes stream and transcribe speech in real time: one at a time is fairer.
-        async with gate:
-            runner = ScenarioRunner(bus, scenario)
-            await runner.run()
-            return runner
-
+    # Audio scenes stream and transcribe speech in real time: one at a time is fairer.
     text = [s for s in scenarios if s.mode != "audio"]
     audio = [s for s in scenarios if s.mode == "audio"]
-    runners = list(await asyncio.gather(*(one(s) for s in text)))
-    for scenario in audio:
-        runners.append(await one(scenario))
-    return runners
+    return [*await replay_runners(stack, text, concurrency),
+            *await replay_runners(stack, audio, concurrency=1)]
 
 
 async def bench_proactive(paths: Sequence[str], nats_url: str | None = None,

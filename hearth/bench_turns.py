@@ -70,20 +70,29 @@ class Replayed:
     decisions: list[TurnDecision]  # every device's decision, as recorded
 
 
-async def replay_all(stack: Stack, scenarios: Sequence[Scenario],
-                     concurrency: int = CONCURRENCY) -> list[Replayed]:
+async def replay_runners(stack: Stack, scenarios: Sequence[Scenario],
+                         concurrency: int = CONCURRENCY) -> list[ScenarioRunner]:
+    """Replay ``scenarios`` (each its own household) on one stack, ``concurrency`` at a time;
+    the runners, in the order given, keep what each recorded."""
     assert stack.bus is not None
     bus = stack.bus
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(scenario: Scenario) -> Replayed:
+    async def one(scenario: Scenario) -> ScenarioRunner:
         async with gate:
             runner = ScenarioRunner(bus, scenario)
-            result = await runner.run()
-            seen = [s.msg for s in runner.recorder.seen if isinstance(s.msg, TurnDecision)]
-            return Replayed(scenario, result, seen)
+            await runner.run()
+            return runner
 
     return list(await asyncio.gather(*(one(s) for s in scenarios)))
+
+
+async def replay_all(stack: Stack, scenarios: Sequence[Scenario],
+                     concurrency: int = CONCURRENCY) -> list[Replayed]:
+    runners = await replay_runners(stack, scenarios, concurrency)
+    return [Replayed(r.scenario, r.result,
+                     [s.msg for s in r.recorder.seen if isinstance(s.msg, TurnDecision)])
+            for r in runners]
 
 
 def agent_config(ablate: frozenset[str], policy: str | None = None) -> dict[str, Any]:
